@@ -1,0 +1,60 @@
+package dev.bedside.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The {@code bedside} command: dispatches to one subcommand per word. */
+public final class Main {
+
+    /** A subcommand: gets the arguments after its name, returns the process exit code. */
+    @FunctionalInterface
+    interface Command {
+        int run(String[] args) throws Exception;
+    }
+
+    private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
+    private static final Map<String, String> HELP = new LinkedHashMap<>();
+
+    static {
+        register("bench", "bench gemm|... — benchmarks (prints one JSON line)", BenchCommand::run);
+    }
+
+    private static void register(String name, String help, Command command) {
+        COMMANDS.put(name, command);
+        HELP.put(name, help);
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.err));
+    }
+
+    static int run(String[] args, PrintStream err) {
+        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
+            usage(err);
+            return args.length == 0 ? 2 : 0;
+        }
+        Command command = COMMANDS.get(args[0]);
+        if (command == null) {
+            err.println("bedside: unknown command '" + args[0] + "'");
+            usage(err);
+            return 2;
+        }
+        try {
+            return command.run(Arrays.copyOfRange(args, 1, args.length));
+        } catch (UsageException e) {
+            err.println("bedside " + args[0] + ": " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            err.println("bedside " + args[0] + ": " + e.getMessage());
+            if (System.getenv("BEDSIDE_DEBUG") != null) e.printStackTrace(err);
+            return 1;
+        }
+    }
+
+    private static void usage(PrintStream err) {
+        err.println("usage: bedside <command> [options]");
+        HELP.values().forEach(h -> err.println("  " + h));
+    }
+}

@@ -1,0 +1,128 @@
+package dev.bedside.tensor;
+
+/**
+ * The hot kernels, behind one small interface so a GPU backend (TornadoVM) can replace the CPU one
+ * without touching model code. Model, autograd, LoRA and DPO code call kernels only through here.
+ *
+ * <p>Conventions for every method:
+ * <ul>
+ *   <li>Tensors are F32 and contiguous (heap arrays on the CPU), row-major; {@link Tensor#offset()} is honoured,
+ *       so a row slice of a larger buffer is a valid argument.</li>
+ *   <li>Outputs are written, never allocated. Arguments named {@code d…} in a backward kernel are
+ *       <em>accumulated into</em> ({@code +=}) unless the doc says "written", because a value used twice
+ *       receives the sum of its gradients.</li>
+ *   <li>Shapes are checked; a mismatch throws {@link ShapeException} naming the kernel and the shapes.</li>
+ * </ul>
+ * {@link ScalarBackend} is the plain reference every fast kernel is tested against.
+ */
+public interface Backend {
+
+    /** A short name for logs and benchmark output, e.g. {@code "cpu-vector"}. */
+    String name();
+
+    // ------------------------------------------------------------------ matrix products
+
+    /**
+     * {@code c = alpha · op(a) · op(b) + beta · c} where op(x) is x or xᵀ.
+     * Shapes: op(a) [m, k], op(b) [k, n], c [m, n]; so a is [m, k] or, with transA, [k, m].
+     * With beta = 0, c's previous contents are ignored (even NaN).
+     */
+    void gemm(Tensor a, boolean transA, Tensor b, boolean transB, Tensor c, float alpha, float beta);
+
+    /** {@code y = w · x}: w [rows, cols], x [cols], y [rows] (written). The decode-time product. */
+    void matVec(Tensor w, Tensor x, Tensor y);
+
+    // ------------------------------------------------------------------ normalisation
+
+    /**
+     * RMSNorm over the last axis: {@code out[r, i] = x[r, i] · invRms[r] · weight[i]} with
+     * {@code invRms[r] = 1 / sqrt(mean_i x[r, i]² + eps)}. x, out [rows, dim]; weight [dim]; invRms [rows]
+     * (written, kept for backward).
+     */
+    void rmsNorm(Tensor x, Tensor weight, float eps, Tensor out, Tensor invRms);
+
+    /** Backward of {@link #rmsNorm}: accumulates into dx [rows, dim] and, when non-null, dWeight [dim]. */
+    void rmsNormBackward(Tensor dOut, Tensor x, Tensor weight, Tensor invRms, Tensor dx, Tensor dWeight);
+
+    // ------------------------------------------------------------------ softmax family
+
+    /** Softmax over the last axis of x [rows, cols] into out (written); out may be x. */
+    void softmax(Tensor x, Tensor out);
+
+    /** dx += probs ⊙ (dProbs − Σ dProbs ⊙ probs), rows of the last axis. */
+    void softmaxBackward(Tensor dProbs, Tensor probs, Tensor dx);
+
+    /** Log-softmax over the last axis of x [rows, cols] into out (written); out may be x. */
+    void logSoftmax(Tensor x, Tensor out);
+
+    /** dx += dOut − softmax(x) · Σ dOut, where softmax(x) = exp(logProbs). */
+    void logSoftmaxBackward(Tensor dOut, Tensor logProbs, Tensor dx);
+
+    /**
+     * The log-probability of each row's target under log-softmax, without materialising the log-softmax:
+     * {@code logProbs[r] = logits[r, targets[r]] − logSumExp[r]}. logits [rows, vocab]; logProbs and
+     * logSumExp [rows] (written). A target of -1 marks an ignored row: its log-prob is 0.
+     */
+    void logProbGather(Tensor logits, int[] targets, Tensor logProbs, Tensor logSumExp);
+
+    /**
+     * Backward of {@link #logProbGather}: {@code dLogits[r, j] += dLogProbs[r] · (1[j = target] − softmax_j)},
+     * recomputing softmax from logits and logSumExp. Ignored rows (target -1) get nothing.
+     */
+    void logProbGatherBackward(Tensor dLogProbs, Tensor logits, int[] targets, Tensor logSumExp, Tensor dLogits);
+
+    // ------------------------------------------------------------------ element-wise
+
+    /** out = a + b with NumPy broadcasting (out has the broadcast shape; out may alias a). */
+    void add(Tensor a, Tensor b, Tensor out);
+
+    /** out = a ⊙ b with NumPy broadcasting. */
+    void mul(Tensor a, Tensor b, Tensor out);
+
+    /** y += alpha · x, same shape. The accumulate step of every backward. */
+    void axpy(float alpha, Tensor x, Tensor y);
+
+    /** out[..., j] = Σ over all leading axes of x[..., j]: reduces x to the shape of {@code out} (its trailing axes). */
+    void sumToShape(Tensor x, Tensor out);
+
+    /** SiLU-gated linear unit: out = silu(gate) ⊙ up, silu(g) = g · σ(g). All same shape. */
+    void swiglu(Tensor gate, Tensor up, Tensor out);
+
+    /** Backward of {@link #swiglu}: accumulates into dGate and dUp. */
+    void swigluBackward(Tensor dOut, Tensor gate, Tensor up, Tensor dGate, Tensor dUp);
+
+    // ------------------------------------------------------------------ embeddings and positions
+
+    /** out[t, :] = table[ids[t], :]. table [vocab, dim], out [ids.length, dim] (written). */
+    void embedding(Tensor table, int[] ids, Tensor out);
+
+    /** dTable[ids[t], :] += dOut[t, :]  (scatter-add: repeated ids accumulate). */
+    void embeddingBackward(Tensor dOut, int[] ids, Tensor dTable);
+
+    /**
+     * Rotary position embedding in place, Hugging Face "rotate half" layout: within each head of size d,
+     * element i pairs with i + d/2. x [tokens, heads · headDim]; token t is at position positions[t];
+     * cos and sin [maxPositions, headDim / 2] hold cos(pos · θ_i), sin(pos · θ_i).
+     * With {@code inverse} the rotation is by −θ: the backward of the forward rotation (a rotation's
+     * transpose is its inverse), applied to the gradient in place.
+     */
+    void rope(Tensor x, int heads, int headDim, int[] positions, Tensor cos, Tensor sin, boolean inverse);
+
+    // ------------------------------------------------------------------ attention
+
+    /**
+     * Causal scaled dot-product attention with grouped-query heads, for one sequence.
+     * q [tq, heads · d], k and v [tk, kvHeads · d], out [tq, heads · d] (written),
+     * logSumExp [heads, tq] (written, kept for backward). Query i sits at position tk − tq + i and attends
+     * keys 0 … tk − tq + i (so tq = tk is training/prefill, tq &lt; tk is decoding with a KV cache).
+     * Query head h reads KV head h / (heads / kvHeads). Scores are scaled by 1/√d.
+     */
+    void attention(Tensor q, Tensor k, Tensor v, int heads, int kvHeads, Tensor out, Tensor logSumExp);
+
+    /**
+     * Backward of {@link #attention}, recomputing the probabilities from q, k and logSumExp (nothing of
+     * size tq × tk is kept between forward and backward). Accumulates into dq, dk, dv.
+     */
+    void attentionBackward(Tensor dOut, Tensor q, Tensor k, Tensor v, Tensor out, Tensor logSumExp,
+                           int heads, int kvHeads, Tensor dq, Tensor dk, Tensor dv);
+}
