@@ -64,6 +64,19 @@ public final class Checks {
         }
     }
 
+    /** Sizes of a checked {@code y = x · wᵀ}; w may be in any storage but must be contiguous. */
+    public record LinearShape(int rows, int in, int out) {
+        public static LinearShape of(String op, Tensor x, Tensor w, Tensor y) {
+            requireRank(op, 2, x, w, y);
+            if (!w.isContiguous()) throw new ShapeException(op, "weight must be contiguous", w.shape());
+            int rows = x.dim(0), in = x.dim(1), out = w.dim(0);
+            if (w.dim(1) != in || y.dim(0) != rows || y.dim(1) != out) {
+                throw new ShapeException(op, "x [rows, in] · w [out, in]ᵀ → y [rows, out] does not fit", x.shape(), w.shape(), y.shape());
+            }
+            return new LinearShape(rows, in, out);
+        }
+    }
+
     /** Lengths of a checked attention call. */
     public record AttentionShape(int tq, int tk, int headDim) {
         public static AttentionShape of(String op, Tensor q, Tensor k, Tensor v, int heads, int kvHeads) {

@@ -47,6 +47,37 @@ public class ScalarBackend implements Backend {
         }
     }
 
+    @Override
+    public void linear(Tensor x, Tensor w, Tensor y) {
+        LinearShape s = LinearShape.of("linear", x, w, y);
+        float[] X = x.data(), Y = y.data();
+        Storage W = w.storage();
+        for (int r = 0; r < s.rows(); r++) {
+            for (int o = 0; o < s.out(); o++) {
+                double sum = 0;
+                long wRow = w.offset() + (long) o * s.in();
+                for (int i = 0; i < s.in(); i++) sum += (double) X[(int) x.offset() + r * s.in() + i] * W.get(wRow + i);
+                Y[(int) y.offset() + r * s.out() + o] = (float) sum;
+            }
+        }
+    }
+
+    @Override
+    public void linearBackward(Tensor dy, Tensor w, Tensor dx) {
+        LinearShape s = LinearShape.of("linearBackward", dx, w, dy);
+        float[] G = dy.data(), D = dx.data();
+        Storage W = w.storage();
+        for (int r = 0; r < s.rows(); r++) {
+            for (int i = 0; i < s.in(); i++) {
+                double sum = 0;
+                for (int o = 0; o < s.out(); o++) {
+                    sum += (double) G[(int) dy.offset() + r * s.out() + o] * W.get(w.offset() + (long) o * s.in() + i);
+                }
+                D[(int) dx.offset() + r * s.in() + i] += (float) sum;
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ normalisation
 
     @Override
