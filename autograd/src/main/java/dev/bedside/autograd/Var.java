@@ -1,0 +1,93 @@
+package dev.bedside.autograd;
+
+import dev.bedside.tensor.Backends;
+import dev.bedside.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * A value in the computation graph: an F32 tensor, its gradient, and (while it sits on the tape) the closure
+ * that pushes its gradient back to its inputs.
+ *
+ * <p>Leaves are made with {@link #param} (trainable: gets a gradient) or {@link #constant} (frozen: never gets a
+ * gradient buffer). Ops make interior values; an interior value requires a gradient when any input does.
+ * The gradient buffer is allocated on first use, so frozen weights and inference cost no gradient memory.
+ * Leaves keep their gradient after {@link #backward()} (until {@link #zeroGrad()}); interior values drop theirs
+ * as soon as it has been passed on.
+ */
+public final class Var {
+    private final Tensor value;
+    private final boolean requiresGrad;
+    private final String op;
+    private Tensor grad;
+    /** Pushes this value's gradient to its inputs; set while recorded on a tape, null once run or released. */
+    Backward backward;
+
+    Var(Tensor value, boolean requiresGrad, String op) {
+        // Kernels read contiguous F32 heap arrays: convert once here (a no-op for such tensors).
+        this.value = value.contiguous();
+        this.requiresGrad = requiresGrad;
+        this.op = op;
+    }
+
+    /** A trainable leaf: gradients accumulate into {@link #grad()}. */
+    public static Var param(Tensor value) { return new Var(value, true, "param"); }
+
+    /** A frozen leaf or plain input: no gradient, and ops that see only constants record nothing. */
+    public static Var constant(Tensor value) { return new Var(value, false, "constant"); }
+
+    /** A scalar constant. */
+    public static Var scalar(float value) { return constant(Tensor.of(new float[] {value})); }
+
+    public Tensor value() { return value; }
+
+    /** The accumulated gradient, or null when none has reached this value (always null when frozen). */
+    public Tensor grad() { return grad; }
+
+    public boolean requiresGrad() { return requiresGrad; }
+
+    /** The op that made this value ("param" and "constant" for leaves). */
+    public String op() { return op; }
+
+    /** True while this value's backward closure (and the tensors it saved) is held by a tape. */
+    public boolean isRecorded() { return backward != null; }
+
+    public int[] shape() { return value.shape(); }
+
+    public int dim(int axis) { return value.dim(axis); }
+
+    public int rank() { return value.rank(); }
+
+    public int numel() { return value.numel(); }
+
+    /** The single element of a one-element value (a loss). */
+    public float item() {
+        if (value.numelLong() != 1) throw new IllegalStateException("item(): value has shape " + Arrays.toString(shape()));
+        return value.data()[(int) value.offset()];
+    }
+
+    /** Forgets the gradient (before the next step); the buffer is allocated again on next use. */
+    public void zeroGrad() { grad = null; }
+
+    /** Back-propagates from this one-element value with d(this) = 1, consuming the current thread's tape. */
+    public void backward() { Autograd.tape().backward(this); }
+
+    /** The gradient buffer, allocated as zeros on first use. Only for values that require a gradient. */
+    Tensor gradBuffer() {
+        if (!requiresGrad) throw new IllegalStateException("gradient of a frozen value (" + op + ") requested");
+        if (grad == null) grad = Tensor.zeros(value.shape());
+        return grad;
+    }
+
+    /** grad += g (same shape); ignored when this value needs no gradient. */
+    void accumulate(Tensor g) {
+        if (requiresGrad) Backends.current().axpy(1f, g.contiguous(), gradBuffer());
+    }
+
+    /** Drops the gradient of an interior value once passed on; leaves keep theirs. */
+    void releaseGrad() { grad = null; }
+
+    @Override
+    public String toString() {
+        return "Var(" + op + ", " + value + (requiresGrad ? ", requiresGrad" : "") + ")";
+    }
+}

@@ -1,0 +1,32 @@
+package dev.bedside.autograd;
+
+import dev.bedside.autograd.GradCheck.Case;
+import dev.bedside.tensor.Tensor;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+/** Gradients of matmul (all four transpose combinations) and linear against double finite differences. */
+class MatrixOpsProperties {
+
+    @Property(tries = 40)
+    void matmul(@ForAll long seed, @ForAll @IntRange(min = 0, max = 5) int m, @ForAll @IntRange(min = 1, max = 6) int k,
+                @ForAll @IntRange(min = 1, max = 5) int n, @ForAll boolean transA, @ForAll boolean transB,
+                @ForAll boolean aTrainable, @ForAll boolean bTrainable) {
+        int ar = transA ? k : m, ac = transA ? m : k, br = transB ? n : k, bc = transB ? k : n;
+        Tensor a = Tensor.uniform(seed, -1, 1, ar, ac), b = Tensor.uniform(seed + 1, -1, 1, br, bc);
+        Case c = new Case("matmul m=" + m + " k=" + k + " n=" + n + " transA=" + transA + " transB=" + transB,
+                new Tensor[] {a, b}, new boolean[] {aTrainable, bTrainable});
+        GradCheck.check(c, v -> MatrixOps.matmul(v[0], transA, v[1], transB),
+                x -> Ref.matmul(x[0], ar, ac, transA, x[1], br, bc, transB), seed);
+    }
+
+    @Property(tries = 30)
+    void linear(@ForAll long seed, @ForAll @IntRange(min = 0, max = 5) int tokens, @ForAll @IntRange(min = 1, max = 7) int in,
+                @ForAll @IntRange(min = 1, max = 6) int out, @ForAll boolean xTrainable) {
+        Tensor x = Tensor.uniform(seed, -1, 1, tokens, in), w = Tensor.uniform(seed + 1, -1, 1, out, in);
+        Case c = new Case("linear [" + tokens + ", " + in + "] x [" + out + ", " + in + "]", new Tensor[] {x, w},
+                new boolean[] {xTrainable, true});
+        GradCheck.check(c, v -> MatrixOps.linear(v[0], v[1]), d -> Ref.matmul(d[0], tokens, in, false, d[1], out, in, true), seed);
+    }
+}
