@@ -108,7 +108,10 @@ public interface Backend {
 
     // ------------------------------------------------------------------ embeddings and positions
 
-    /** out[t, :] = table[ids[t], :]. table [vocab, dim], out [ids.length, dim] (written). */
+    /**
+     * out[t, :] = table[ids[t], :]. table [vocab, dim] in any storage {@link #linear} accepts (a memory-mapped
+     * BF16 embedding matrix is read in place), out [ids.length, dim] F32 (written).
+     */
     void embedding(Tensor table, int[] ids, Tensor out);
 
     /** dTable[ids[t], :] += dOut[t, :]  (scatter-add: repeated ids accumulate). */

@@ -304,10 +304,13 @@ public class ScalarBackend implements Backend {
         int vocab = table.dim(0), dim = table.dim(1);
         requireShape("embedding", new int[] {ids.length, dim}, out);
         requireTargets("embedding", ids, ids.length, vocab, table);
-        float[] T = table.data(), O = out.data();
+        if (!table.isContiguous()) throw new ShapeException("embedding", "table must be contiguous", table.shape());
+        Storage T = table.storage();
+        float[] O = out.data();
         for (int t = 0; t < ids.length; t++) {
             if (ids[t] < 0) throw new ShapeException("embedding", "id " + ids[t] + " at " + t + " is negative", table.shape());
-            System.arraycopy(T, (int) table.offset() + ids[t] * dim, O, (int) out.offset() + t * dim, dim);
+            long row = table.offset() + (long) ids[t] * dim;
+            for (int i = 0; i < dim; i++) O[(int) out.offset() + t * dim + i] = T.get(row + i);
         }
     }
 
