@@ -18,6 +18,8 @@ public final class Main {
     private static final Map<String, String> HELP = new LinkedHashMap<>();
 
     static {
+        register("logprobs", "logprobs --model PATH --ids 128000,9906,... [--top 20] — next-token log-probs per position",
+                args -> LogprobsCommand.run(args, System.out));
         register("bench", "bench gemm|... — benchmarks (prints one JSON line)", BenchCommand::run);
     }
 
