@@ -1,5 +1,8 @@
 package dev.bedside.tensor;
 
+import dev.bedside.tensor.cpu.Gemm;
+import dev.bedside.tensor.cpu.MatVec;
+
 /**
  * The CPU backend: Vector API kernels, multi-threaded over the available cores. Kernels that have no
  * vectorised version yet fall back to the scalar reference.
@@ -8,4 +11,16 @@ public class CpuBackend extends ScalarBackend {
 
     @Override
     public String name() { return "cpu-vector"; }
+
+    // ------------------------------------------------------------------ matrix products
+
+    @Override
+    public void gemm(Tensor a, boolean transA, Tensor b, boolean transB, Tensor c, float alpha, float beta) {
+        Gemm.gemm(a, transA, b, transB, c, alpha, beta);
+    }
+
+    @Override
+    public void matVec(Tensor w, Tensor x, Tensor y) {
+        MatVec.matVec(w, x, y);
+    }
 }
