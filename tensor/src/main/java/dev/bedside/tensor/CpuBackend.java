@@ -1,5 +1,7 @@
 package dev.bedside.tensor;
 
+import dev.bedside.tensor.cpu.Gemm;
+import dev.bedside.tensor.cpu.MatVec;
 import dev.bedside.tensor.cpu.WeightMatmul;
 
 /**
@@ -10,6 +12,18 @@ public class CpuBackend extends ScalarBackend {
 
     @Override
     public String name() { return "cpu-vector"; }
+
+    // ------------------------------------------------------------------ matrix products
+
+    @Override
+    public void gemm(Tensor a, boolean transA, Tensor b, boolean transB, Tensor c, float alpha, float beta) {
+        Gemm.gemm(a, transA, b, transB, c, alpha, beta);
+    }
+
+    @Override
+    public void matVec(Tensor w, Tensor x, Tensor y) {
+        MatVec.matVec(w, x, y);
+    }
 
     // ------------------------------------------------------------------ frozen-weight products
 
