@@ -224,12 +224,8 @@ public class ScalarBackend implements Backend {
 
     @Override
     public void sumToShape(Tensor x, Tensor out) {
+        requireTrailingShape("sumToShape", x, out);
         int inner = out.numel();
-        int[] xs = x.shape(), os = out.shape();
-        if (os.length > xs.length) throw new ShapeException("sumToShape", "target has more axes than the input", xs, os);
-        for (int d = 1; d <= os.length; d++) {
-            if (xs[xs.length - d] != os[os.length - d]) throw new ShapeException("sumToShape", "trailing axes differ", xs, os);
-        }
         float[] X = x.data(), O = out.data();
         int outer = inner == 0 ? 0 : x.numel() / inner;
         for (int j = 0; j < inner; j++) {
@@ -272,10 +268,9 @@ public class ScalarBackend implements Backend {
         requireRank("embedding", 2, table);
         int vocab = table.dim(0), dim = table.dim(1);
         requireShape("embedding", new int[] {ids.length, dim}, out);
-        requireTargets("embedding", ids, ids.length, vocab, table);
+        requireIds("embedding", ids, vocab, table);
         float[] T = table.data(), O = out.data();
         for (int t = 0; t < ids.length; t++) {
-            if (ids[t] < 0) throw new ShapeException("embedding", "id " + ids[t] + " at " + t + " is negative", table.shape());
             System.arraycopy(T, (int) table.offset() + ids[t] * dim, O, (int) out.offset() + t * dim, dim);
         }
     }
@@ -285,7 +280,7 @@ public class ScalarBackend implements Backend {
         requireRank("embeddingBackward", 2, dTable);
         int vocab = dTable.dim(0), dim = dTable.dim(1);
         requireShape("embeddingBackward", new int[] {ids.length, dim}, dOut);
-        requireTargets("embeddingBackward", ids, ids.length, vocab, dTable);
+        requireIds("embeddingBackward", ids, vocab, dTable);   // -1 would scatter into the row before the table
         float[] G = dOut.data(), D = dTable.data();
         for (int t = 0; t < ids.length; t++) {
             int src = (int) dOut.offset() + t * dim, dst = (int) dTable.offset() + ids[t] * dim;
