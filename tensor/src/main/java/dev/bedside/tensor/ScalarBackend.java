@@ -70,6 +70,9 @@ public class ScalarBackend implements Backend {
     public void rmsNormBackward(Tensor dOut, Tensor x, Tensor weight, Tensor invRms, Tensor dx, Tensor dWeight) {
         int dim = lastDim(x), rows = rowsOf(x);
         requireSameShape("rmsNormBackward", x, dOut, dx);
+        requireNumel("rmsNormBackward", dim, weight, x);
+        requireNumel("rmsNormBackward", rows, invRms, x);
+        if (dWeight != null) requireNumel("rmsNormBackward", dim, dWeight, x);
         float[] X = x.data(), W = weight.data(), G = dOut.data(), R = invRms.data(), DX = dx.data();
         int wo = (int) weight.offset();
         for (int r = 0; r < rows; r++) {
@@ -165,6 +168,8 @@ public class ScalarBackend implements Backend {
         int vocab = lastDim(logits), rows = rowsOf(logits);
         requireSameShape("logProbGatherBackward", logits, dLogits);
         requireTargets("logProbGatherBackward", targets, rows, vocab, logits);
+        requireNumel("logProbGatherBackward", rows, dLogProbs, logits);
+        requireNumel("logProbGatherBackward", rows, logSumExp, logits);
         float[] X = logits.data(), G = dLogProbs.data(), LSE = logSumExp.data(), D = dLogits.data();
         for (int r = 0; r < rows; r++) {
             if (targets[r] < 0) continue;
@@ -352,6 +357,7 @@ public class ScalarBackend implements Backend {
         AttentionShape s = AttentionShape.of("attentionBackward", q, k, v, heads, kvHeads);
         requireSameShape("attentionBackward", q, dOut, out, dq);
         requireSameShape("attentionBackward", k, dk, v, dv);
+        requireShape("attentionBackward", new int[] {heads, s.tq()}, logSumExp);
         float[] G = dOut.data(), Q = q.data(), K = k.data(), V = v.data(), O = out.data(), L = logSumExp.data();
         float[] DQ = dq.data(), DK = dk.data(), DV = dv.data();
         int d = s.headDim();
