@@ -50,6 +50,24 @@ public final class Checks {
         }
     }
 
+    /** Token ids into a table of {@code vocab} rows: unlike targets, -1 is not allowed. */
+    public static void requireIds(String op, int[] ids, int vocab, Tensor context) {
+        for (int t = 0; t < ids.length; t++) {
+            if (ids[t] < 0 || ids[t] >= vocab) {
+                throw new ShapeException(op, "id " + ids[t] + " at " + t + " outside [0, " + vocab + ")", context.shape());
+            }
+        }
+    }
+
+    /** {@code out}'s axes must be the trailing axes of {@code x} (as in a reduction over the leading axes). */
+    public static void requireTrailingShape(String op, Tensor x, Tensor out) {
+        int[] xs = x.shape(), os = out.shape();
+        if (os.length > xs.length) throw new ShapeException(op, "target has more axes than the input", xs, os);
+        for (int d = 1; d <= os.length; d++) {
+            if (xs[xs.length - d] != os[os.length - d]) throw new ShapeException(op, "trailing axes differ", xs, os);
+        }
+    }
+
     /** m, n, k of a checked matrix product. */
     public record GemmShape(int m, int n, int k) {
         public static GemmShape of(String op, Tensor a, boolean transA, Tensor b, boolean transB, Tensor c) {

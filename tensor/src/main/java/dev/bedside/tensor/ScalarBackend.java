@@ -101,6 +101,9 @@ public class ScalarBackend implements Backend {
     public void rmsNormBackward(Tensor dOut, Tensor x, Tensor weight, Tensor invRms, Tensor dx, Tensor dWeight) {
         int dim = lastDim(x), rows = rowsOf(x);
         requireSameShape("rmsNormBackward", x, dOut, dx);
+        requireNumel("rmsNormBackward", dim, weight, x);
+        requireNumel("rmsNormBackward", rows, invRms, x);
+        if (dWeight != null) requireNumel("rmsNormBackward", dim, dWeight, x);
         float[] X = x.data(), W = weight.data(), G = dOut.data(), R = invRms.data(), DX = dx.data();
         int wo = (int) weight.offset();
         for (int r = 0; r < rows; r++) {
@@ -196,6 +199,8 @@ public class ScalarBackend implements Backend {
         int vocab = lastDim(logits), rows = rowsOf(logits);
         requireSameShape("logProbGatherBackward", logits, dLogits);
         requireTargets("logProbGatherBackward", targets, rows, vocab, logits);
+        requireNumel("logProbGatherBackward", rows, dLogProbs, logits);
+        requireNumel("logProbGatherBackward", rows, logSumExp, logits);
         float[] X = logits.data(), G = dLogProbs.data(), LSE = logSumExp.data(), D = dLogits.data();
         for (int r = 0; r < rows; r++) {
             if (targets[r] < 0) continue;
@@ -255,12 +260,8 @@ public class ScalarBackend implements Backend {
 
     @Override
     public void sumToShape(Tensor x, Tensor out) {
+        requireTrailingShape("sumToShape", x, out);
         int inner = out.numel();
-        int[] xs = x.shape(), os = out.shape();
-        if (os.length > xs.length) throw new ShapeException("sumToShape", "target has more axes than the input", xs, os);
-        for (int d = 1; d <= os.length; d++) {
-            if (xs[xs.length - d] != os[os.length - d]) throw new ShapeException("sumToShape", "trailing axes differ", xs, os);
-        }
         float[] X = x.data(), O = out.data();
         int outer = inner == 0 ? 0 : x.numel() / inner;
         for (int j = 0; j < inner; j++) {
@@ -303,12 +304,11 @@ public class ScalarBackend implements Backend {
         requireRank("embedding", 2, table);
         int vocab = table.dim(0), dim = table.dim(1);
         requireShape("embedding", new int[] {ids.length, dim}, out);
-        requireTargets("embedding", ids, ids.length, vocab, table);
+        requireIds("embedding", ids, vocab, table);
         if (!table.isContiguous()) throw new ShapeException("embedding", "table must be contiguous", table.shape());
         Storage T = table.storage();
         float[] O = out.data();
         for (int t = 0; t < ids.length; t++) {
-            if (ids[t] < 0) throw new ShapeException("embedding", "id " + ids[t] + " at " + t + " is negative", table.shape());
             long row = table.offset() + (long) ids[t] * dim;
             for (int i = 0; i < dim; i++) O[(int) out.offset() + t * dim + i] = T.get(row + i);
         }
@@ -319,7 +319,7 @@ public class ScalarBackend implements Backend {
         requireRank("embeddingBackward", 2, dTable);
         int vocab = dTable.dim(0), dim = dTable.dim(1);
         requireShape("embeddingBackward", new int[] {ids.length, dim}, dOut);
-        requireTargets("embeddingBackward", ids, ids.length, vocab, dTable);
+        requireIds("embeddingBackward", ids, vocab, dTable);   // -1 would scatter into the row before the table
         float[] G = dOut.data(), D = dTable.data();
         for (int t = 0; t < ids.length; t++) {
             int src = (int) dOut.offset() + t * dim, dst = (int) dTable.offset() + ids[t] * dim;
@@ -391,6 +391,7 @@ public class ScalarBackend implements Backend {
         AttentionShape s = AttentionShape.of("attentionBackward", q, k, v, heads, kvHeads);
         requireSameShape("attentionBackward", q, dOut, out, dq);
         requireSameShape("attentionBackward", k, dk, v, dv);
+        requireShape("attentionBackward", new int[] {heads, s.tq()}, logSumExp);
         float[] G = dOut.data(), Q = q.data(), K = k.data(), V = v.data(), O = out.data(), L = logSumExp.data();
         float[] DQ = dq.data(), DK = dk.data(), DV = dv.data();
         int d = s.headDim();

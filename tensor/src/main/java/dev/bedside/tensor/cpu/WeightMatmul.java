@@ -1,8 +1,10 @@
 package dev.bedside.tensor.cpu;
 
+import dev.bedside.tensor.Checks;
 import dev.bedside.tensor.Checks.LinearShape;
 import dev.bedside.tensor.DType;
 import dev.bedside.tensor.Parallel;
+import dev.bedside.tensor.ShapeException;
 import dev.bedside.tensor.Storage;
 import dev.bedside.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
@@ -86,6 +88,17 @@ public final class WeightMatmul {
                 }
             }
         });
+    }
+
+    /** out[t, :] = table[ids[t], :] for a table in any storage (see {@code Backend.embedding}). */
+    public static void embedding(Tensor table, int[] ids, Tensor out) {
+        Checks.requireRank("embedding", 2, table);
+        int vocab = table.dim(0), dim = table.dim(1);
+        Checks.requireShape("embedding", new int[] {ids.length, dim}, out);
+        Checks.requireIds("embedding", ids, vocab, table);
+        if (!table.isContiguous()) throw new ShapeException("embedding", "table must be contiguous", table.shape());
+        float[] O = out.data();
+        for (int t = 0; t < ids.length; t++) widenRow(table, table.offset() + (long) ids[t] * dim, O, (int) out.offset() + t * dim, dim);
     }
 
     /** dst[dstOff ..] = n elements of w's storage from element {@code from}, widened to F32. */
