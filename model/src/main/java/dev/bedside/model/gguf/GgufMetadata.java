@@ -96,7 +96,7 @@ public final class GgufMetadata {
             int elementType = u32();
             if (elementType == 9) throw error("nested arrays are not supported");
             long count = u64();
-            if (count < 0 || count > data.byteSize() - pos) throw error("array length " + count + " runs past the end of the file");
+            if (count < 0 || count > data.byteSize() - pos) throw error("truncated: array length " + count + " runs past the end of the file");
             List<Object> list = new ArrayList<>((int) count);
             for (long i = 0; i < count; i++) list.add(value(elementType));
             return list;
@@ -104,7 +104,7 @@ public final class GgufMetadata {
 
         String string() throws IOException {
             long length = u64();
-            if (length < 0 || length > data.byteSize() - pos) throw error("string length " + length + " runs past the end of the file");
+            if (length < 0 || length > data.byteSize() - pos) throw error("truncated: string length " + length + " runs past the end of the file");
             byte[] bytes = data.asSlice(pos, length).toArray(ValueLayout.JAVA_BYTE);
             pos += length;
             return new String(bytes, StandardCharsets.UTF_8);
