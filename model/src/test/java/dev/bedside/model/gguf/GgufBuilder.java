@@ -85,10 +85,10 @@ public final class GgufBuilder {
         while (out.size() % alignment != 0) out.write(0);
         int dataStart = out.size();
         long end = 0;
-        for (TensorSpec t : tensors) end = Math.max(end, t.offset() + t.data().length);
+        for (TensorSpec t : tensors) if (t.data().length > 0) end = Math.max(end, t.offset() + t.data().length);
         byte[] file = new byte[(int) (dataStart + end)];
         System.arraycopy(out.toByteArray(), 0, file, 0, dataStart);
-        for (TensorSpec t : tensors) System.arraycopy(t.data(), 0, file, (int) (dataStart + t.offset()), t.data().length);
+        for (TensorSpec t : tensors) if (t.data().length > 0) System.arraycopy(t.data(), 0, file, (int) (dataStart + t.offset()), t.data().length);
         return file;
     }
 
