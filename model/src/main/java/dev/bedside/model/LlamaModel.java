@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Llama 3.x as Meta and Hugging Face define it, built from autograd ops so that the same code runs
@@ -28,6 +30,7 @@ public final class LlamaModel implements AutoCloseable {
     public static final int DEFAULT_CONTEXT = 8192;
 
     private final LlamaConfig config;
+    private final GenerationConfig generationConfig;
     private final Tensor embedTokens, lmHead;
     private final Var finalNorm;
     private final List<Block> blocks;
@@ -35,8 +38,10 @@ public final class LlamaModel implements AutoCloseable {
     private final int contextLength;
     private final AutoCloseable resources;
 
-    public LlamaModel(LlamaConfig config, LlamaWeights weights, int contextLength, AutoCloseable resources) {
+    public LlamaModel(LlamaConfig config, GenerationConfig generationConfig, LlamaWeights weights, int contextLength,
+                      AutoCloseable resources) {
         this.config = config;
+        this.generationConfig = generationConfig;
         this.contextLength = Math.min(contextLength, config.maxPositionEmbeddings());
         this.embedTokens = weights.embedTokens();
         this.lmHead = weights.lmHead();
@@ -56,7 +61,7 @@ public final class LlamaModel implements AutoCloseable {
     public static LlamaModel load(Path path, int contextLength) throws IOException {
         LlamaCheckpoint checkpoint = LlamaCheckpoint.load(path);
         try {
-            return new LlamaModel(checkpoint.config(), checkpoint.weights(), contextLength, checkpoint);
+            return new LlamaModel(checkpoint.config(), checkpoint.generationConfig(), checkpoint.weights(), contextLength, checkpoint);
         } catch (RuntimeException e) {
             checkpoint.close();
             throw e;
@@ -64,6 +69,16 @@ public final class LlamaModel implements AutoCloseable {
     }
 
     public LlamaConfig config() { return config; }
+
+    /** Sampling defaults from generation_config.json ({@link GenerationConfig#EMPTY} when there is none). */
+    public GenerationConfig generationConfig() { return generationConfig; }
+
+    /** Every id that ends a generation according to config.json and generation_config.json. */
+    public Set<Integer> eosIds() {
+        Set<Integer> ids = new TreeSet<>(config.eosTokenIds());
+        ids.addAll(generationConfig.eosTokenIds());
+        return ids;
+    }
 
     public List<Block> blocks() { return blocks; }
 
