@@ -19,7 +19,7 @@ public final class Main {
 
     static {
         register("bench", "bench gemm|... — benchmarks (prints one JSON line)", BenchCommand::run);
-        register("readability", ReadabilityCommand.USAGE + " — Flesch scores as one JSON line", ReadabilityCommand::run);
+        register("readability", ReadabilityCommand.USAGE + " — Flesch scores (JSON)", ReadabilityCommand::run);
     }
 
     private static void register(String name, String help, Command command) {
