@@ -2,7 +2,8 @@ package dev.bedside.eval.readability;
 
 /**
  * Folds accented and look-alike letters to plain ASCII letters, one UTF-16 unit at a time, the way the npm
- * package {@code normalize-strings} 1.1.1 does before {@code syllable} counts anything ({@code café} → {@code cafe}).
+ * package {@code normalize-strings} 1.1.1 does before {@code syllable} counts anything
+ * ({@code café} → {@code cafe}).
  *
  * <p>The table below is data taken from {@code normalize-strings} 1.1.1 ({@code charmap.json}; MIT licence,
  * Pablo Terradillos and contributors; see {@code eval/THIRD-PARTY-NOTICES.md}). It must match exactly, because a

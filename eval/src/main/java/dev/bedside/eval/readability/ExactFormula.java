@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 public final class ExactFormula {
     private ExactFormula() {}
 
-    /** A word: letters and digits, possibly joined by one {@code '}, {@code ’} or {@code -} ("don't", "well-being"). */
+    /** A word: runs of letters and digits joined by single {@code '}, {@code ’} or {@code -} ("don't", "x-ray"). */
     private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+(?:['’-][\\p{L}\\p{N}]+)*");
 
     /** JavaScript's {@code \s} (with the u flag): Java's own {@code \s} knows only the ASCII spaces. */

@@ -1,5 +1,6 @@
 package dev.bedside.eval.readability;
 
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -25,7 +26,7 @@ final class ProblematicWords {
             """);
 
     private static Map<String, Integer> parse(String table) {
-        var map = new java.util.HashMap<String, Integer>();
+        var map = new HashMap<String, Integer>();
         for (String entry : table.strip().split(",\\s*")) {
             String[] wordAndCount = entry.split(" ");
             map.put(wordAndCount[0], Integer.parseInt(wordAndCount[1]));

@@ -1,6 +1,7 @@
 package dev.bedside.eval.readability;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,7 +41,7 @@ final class Singularizer {
         {"groove", "grooves"}, {"pickaxe", "pickaxes"}, {"passerby", "passersby"},
     };
 
-    private static final Set<String> KNOWN_SINGULARS = new java.util.HashSet<>();
+    private static final Set<String> KNOWN_SINGULARS = new HashSet<>();
     private static final Map<String, String> SINGULAR_OF_PLURAL = new HashMap<>();
 
     static {

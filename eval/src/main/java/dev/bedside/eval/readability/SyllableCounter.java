@@ -71,12 +71,15 @@ public final class SyllableCounter {
         known = ProblematicWords.SYLLABLES.get(Singularizer.singular(word));
         if (known != null) return known;
 
-        // Affixes with a known count are counted and cut out, longest-count first.
-        int[] count = {0};
-        String rest = cutOut(TRIPLE_SUFFIX, word, 3, count);
-        rest = cutOut(DOUBLE_AFFIX, rest, 2, count);
-        rest = cutOut(SINGLE_AFFIX, rest, 1, count);
-        int syllables = count[0] + vowelGroups(rest);
+        // Affixes with a known count are counted and cut out, three-syllable ones first.
+        int syllables = 3 * matches(TRIPLE_SUFFIX, word);
+        String rest = TRIPLE_SUFFIX.matcher(word).replaceAll("");
+        syllables += 2 * matches(DOUBLE_AFFIX, rest);
+        rest = DOUBLE_AFFIX.matcher(rest).replaceAll("");
+        syllables += matches(SINGLE_AFFIX, rest);
+        rest = SINGLE_AFFIX.matcher(rest).replaceAll("");
+        // What is left: one syllable per group of vowels, as a first guess.
+        syllables += vowelGroups(rest);
 
         // Corrections on what is left; each pattern looks at the same text.
         syllables -= matches(ONE_NOT_TWO, rest);
@@ -88,14 +91,6 @@ public final class SyllableCounter {
 
         // A word with letters has at least one syllable (only an exact zero is raised, as in the reference).
         return syllables == 0 ? 1 : syllables;
-    }
-
-    /** {@code word} without the matches of {@code affix}; adds {@code each} to {@code count[0]} per match. */
-    private static String cutOut(Pattern affix, String word, int each, int[] count) {
-        return affix.matcher(word).replaceAll(match -> {
-            count[0] += each;
-            return "";
-        });
     }
 
     /** Non-overlapping matches, scanning left to right. */

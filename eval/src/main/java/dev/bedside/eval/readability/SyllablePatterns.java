@@ -48,7 +48,7 @@ final class SyllablePatterns {
         "cius",                 // "Lucius": ci-u is one "shu"
         "cious",                // "delicious": one "shus"
         "[^aeiou]giu",          // "Giuliani": the i only softens the g
-        "[aeiouy][^aeiouy]ion", // "nation", "legion": -ion after a consonant is one syllable
+        "[aeiouy][^aeiouy]ion", // "oblivion": -ion after a vowel and a consonant is one "yun" (cancels i-o below)
         "iou",                  // "anxious": cancels the +1 for three vowels in a row
         "sia$",                 // "Asia", "Russia": final -sia is one "zha"
         "eous$",                // "gorgeous": final -eous is one "us"
@@ -72,9 +72,9 @@ final class SyllablePatterns {
 
     /** Endings that hide an extra syllable. */
     static final Pattern TWO_NOT_ONE_AT_END = Pattern.compile("(?:" + String.join("|",
-        "([^aeiouy])\\1l",      // a final doubled consonant + l is a syllabic l
+        "([^aeiouy])\\1l",      // "bottlers" once -ers is cut ("bottl"): a syllabic l after a double consonant
         "[^aeiouy]ie(?:r|s?t)", // "happier", "happiest": i-er, i-est
-        "[aeiouym]bl",          // a final b + l after a vowel or m is a syllabic l
+        "[aeiouym]bl",          // "tumblers" once -ers is cut ("tumbl"): a syllabic l after b
         "eo",                   // "video", "rodeo": e-o
         "ism",                  // "autism": is-m is "iz-em"
         "asm",                  // "spasm": "az-em"
@@ -86,7 +86,7 @@ final class SyllablePatterns {
         "gean",                 // "Aegean": e-an
         "oa",                   // "boa": o-a
         "ua",                   // "agua": u-a
-        "react?",               // "react", "rea": re-a
+        "react?",               // "react", "reaction" once -tion is cut ("reac"): re-a
         "orbed",                // "absorbed": cancels the two-consonant -ed rule above
         "shred",                // "shred": cancels the two-consonant -ed rule above
         "eings?",               // "being", "seeings": e-ing
