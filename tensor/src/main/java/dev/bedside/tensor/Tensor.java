@@ -187,6 +187,8 @@ public final class Tensor {
         float[] out = new float[numel()];
         if (isHeapContiguous()) {
             System.arraycopy(data(), (int) offset, out, 0, out.length);
+        } else if (isContiguous()) {
+            for (int i = 0; i < out.length; i++) out[i] = storage.get(offset + i);   // a segment, widened in order
         } else {
             copyStrided(out);
         }
