@@ -143,25 +143,34 @@ public final class SoftmaxKernels {
                 sum *= (float) Math.exp(max - blockMax);
                 max = blockMax;
             }
-            sum += expShifted(x, from + block, max, null, 0, len);
+            sum += sumExpShifted(x, from + block, max, len);
         }
         return max == Float.NEGATIVE_INFINITY ? max : max + (float) Math.log(sum);
     }
 
-    /** Σ exp(x − shift) over x[from .. from+n); also stores the terms into out[outFrom ..] when out is non-null. */
+    /** Σ exp(x − shift) over x[from .. from+n). */
+    private static float sumExpShifted(float[] x, int from, float shift, int n) {
+        FloatVector acc = FloatVector.zero(F);
+        int j = 0;
+        for (; j < F.loopBound(n); j += LANES) acc = acc.add(VectorMath.exp(FloatVector.fromArray(F, x, from + j).sub(shift)));
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; j < n; j++) sum += (float) Math.exp(x[from + j] - shift);
+        return sum;
+    }
+
+    /** out[outFrom + j] = exp(x[from + j] − shift) for j < n; returns their sum. */
     private static float expShifted(float[] x, int from, float shift, float[] out, int outFrom, int n) {
         FloatVector acc = FloatVector.zero(F);
         int j = 0;
         for (; j < F.loopBound(n); j += LANES) {
             FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, from + j).sub(shift));
-            if (out != null) e.intoArray(out, outFrom + j);
+            e.intoArray(out, outFrom + j);
             acc = acc.add(e);
         }
         float sum = acc.reduceLanes(VectorOperators.ADD);
         for (; j < n; j++) {
-            float e = (float) Math.exp(x[from + j] - shift);
-            if (out != null) out[outFrom + j] = e;
-            sum += e;
+            out[outFrom + j] = (float) Math.exp(x[from + j] - shift);
+            sum += out[outFrom + j];
         }
         return sum;
     }
