@@ -81,6 +81,34 @@ class CpuBackendMatchesScalarTest {
         assertClose("logProbGatherBackward", dS, dC, RTOL, ATOL);
     }
 
+    /** Logits masked with −∞ (never column 0, so no row is all masked) get probability 0 on both backends. */
+    @Property(tries = 30)
+    void maskedLogits(@ForAll @IntRange(min = 1, max = 5) int rows, @ForAll @IntRange(min = 1, max = 300) int vocab,
+                      @ForAll long seed) {
+        Tensor logits = random(seed, rows, vocab);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        for (int r = 0; r < rows; r++) {
+            for (int j = 1; j < vocab; j++) if (random.nextInt(3) == 0) logits.set(Float.NEGATIVE_INFINITY, r, j);
+        }
+        int[] targets = ids(seed + 1, rows, -1, vocab);
+        Tensor lpS = random(seed + 2, rows), lpC = twin(lpS), lseS = random(seed + 3, rows), lseC = twin(lseS);
+        SCALAR.logProbGather(logits, targets, lpS, lseS);
+        CPU.logProbGather(logits, targets, lpC, lseC);
+        assertClose("logProbGather masked", lpS, lpC, RTOL, ATOL);
+        assertClose("logProbGather masked logSumExp", lseS, lseC, RTOL, ATOL);
+        Tensor g = random(seed + 4, rows), dS = random(seed + 5, rows, vocab), dC = twin(dS);
+        SCALAR.logProbGatherBackward(g, logits, targets, lseS, dS);
+        CPU.logProbGatherBackward(g, logits, targets, lseS, dC);
+        assertClose("logProbGatherBackward masked", dS, dC, RTOL, ATOL);
+        Tensor outS = random(seed + 6, rows, vocab), outC = twin(outS);
+        SCALAR.softmax(logits, outS);
+        CPU.softmax(logits, outC);
+        assertClose("softmax masked", outS, outC, RTOL, 1e-7);
+        SCALAR.logSoftmax(logits, outS);
+        CPU.logSoftmax(logits, outC);
+        assertClose("logSoftmax masked", outS, outC, RTOL, ATOL);
+    }
+
     /** kind: 0 same shape, 1 [r, c] + [c], 2 [c] + [r, c], 3 [r, c] + [1, c], 4 [r, 1] + [1, c], 5 [b, r, c] + [r, c], 6 [r, c] + scalar. */
     @Property(tries = 60)
     void addAndMul(@ForAll @IntRange(min = 0, max = 6) int kind, @ForAll @IntRange(min = 1, max = 5) int batch,
