@@ -71,15 +71,18 @@ public final class Var {
     /** Back-propagates from this one-element value with d(this) = 1, consuming the current thread's tape. */
     public void backward() { Autograd.tape().backward(this); }
 
-    /** The gradient buffer, allocated as zeros on first use. Only for values that require a gradient. */
-    Tensor gradBuffer() {
+    /**
+     * The gradient buffer, allocated as zeros on first use, for backward closures whose kernels accumulate
+     * into it directly (a gemm with beta = 1). Only for values that require a gradient.
+     */
+    public Tensor gradBuffer() {
         if (!requiresGrad) throw new IllegalStateException("gradient of a frozen value (" + op + ") requested");
         if (grad == null) grad = Tensor.zeros(value.shape());
         return grad;
     }
 
-    /** grad += g (same shape); ignored when this value needs no gradient. */
-    void accumulate(Tensor g) {
+    /** grad += g (same shape); ignored when this value needs no gradient. For backward closures. */
+    public void accumulate(Tensor g) {
         if (requiresGrad) Backends.current().axpy(1f, g.contiguous(), gradBuffer());
     }
 

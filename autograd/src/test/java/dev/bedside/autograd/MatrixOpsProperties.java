@@ -17,8 +17,16 @@ class MatrixOpsProperties {
         Tensor a = Tensor.uniform(seed, -1, 1, ar, ac), b = Tensor.uniform(seed + 1, -1, 1, br, bc);
         Case c = new Case("matmul m=" + m + " k=" + k + " n=" + n + " transA=" + transA + " transB=" + transB,
                 new Tensor[] {a, b}, new boolean[] {aTrainable, bTrainable});
-        GradCheck.check(c, v -> MatrixOps.matmul(v[0], transA, v[1], transB),
-                x -> Ref.matmul(x[0], ar, ac, transA, x[1], br, bc, transB), seed);
+        // op(a)·op(b) + op(a)·op(b²): both products reach a and b, so the second backward gemm must add to the first.
+        GradCheck.check(c, v -> BasicOps.add(MatrixOps.matmul(v[0], transA, v[1], transB),
+                MatrixOps.matmul(v[0], transA, BasicOps.square(v[1]), transB)), x -> {
+            double[] bSquared = x[1].clone();
+            for (int i = 0; i < bSquared.length; i++) bSquared[i] *= bSquared[i];
+            double[] first = Ref.matmul(x[0], ar, ac, transA, x[1], br, bc, transB);
+            double[] second = Ref.matmul(x[0], ar, ac, transA, bSquared, br, bc, transB);
+            for (int i = 0; i < first.length; i++) first[i] += second[i];
+            return first;
+        }, seed);
     }
 
     @Property(tries = 30)
