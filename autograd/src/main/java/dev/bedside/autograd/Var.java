@@ -65,6 +65,9 @@ public final class Var {
         return value.data()[(int) value.offset()];
     }
 
+    /** The same value as a constant: gradients stop here (e.g. a reference model's log-probs). Shares storage. */
+    public Var detach() { return new Var(value, false, "detach"); }
+
     /** Forgets the gradient (before the next step); the buffer is allocated again on next use. */
     public void zeroGrad() { grad = null; }
 
