@@ -37,4 +37,14 @@ class MatrixOpsProperties {
                 new boolean[] {xTrainable, true});
         GradCheck.check(c, v -> MatrixOps.linear(v[0], v[1]), d -> Ref.matmul(d[0], tokens, in, false, d[1], out, in, true), seed);
     }
+
+    @Property(tries = 20)
+    void linearOfARowSlice(@ForAll long seed, @ForAll @IntRange(min = 0, max = 6) int tokens, @ForAll @IntRange(min = 0, max = 6) int start,
+                           @ForAll @IntRange(min = 1, max = 5) int in, @ForAll @IntRange(min = 1, max = 4) int out) {
+        int from = Math.min(start, tokens), to = Math.min(tokens, from + 3);   // a view at a non-zero offset
+        Tensor x = Tensor.uniform(seed, -1, 1, tokens, in), w = Tensor.uniform(seed + 1, -1, 1, out, in);
+        GradCheck.check(Case.allTrainable("linear of rows [" + from + ", " + to + ") of " + tokens, x, w),
+                v -> MatrixOps.linear(BasicOps.sliceRows(v[0], from, to), v[1]),
+                d -> Ref.matmul(java.util.Arrays.copyOfRange(d[0], from * in, to * in), to - from, in, false, d[1], out, in, true), seed);
+    }
 }
