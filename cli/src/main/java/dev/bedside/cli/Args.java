@@ -44,6 +44,12 @@ public final class Args {
         return flags.contains(name);
     }
 
+    /** True when --name was given with a value. */
+    public boolean has(String name) {
+        used.add(name);
+        return values.containsKey(name);
+    }
+
     public String string(String name, String fallback) {
         used.add(name);
         List<String> v = values.get(name);

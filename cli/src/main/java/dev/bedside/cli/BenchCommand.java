@@ -1,11 +1,75 @@
 package dev.bedside.cli;
 
-/** {@code bedside bench <what>}: one JSON line per run. */
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bedside.bench.GemmBenchmark;
+import dev.bedside.tensor.Backends;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code bedside bench <what>}:
+ * <ul>
+ *   <li>{@code gemm --m M --n N --k K [--repeats R] [--trans NN|NT|TN|TT]}: times c = op(a) · op(b) and prints
+ *       one JSON line, e.g. {@code {"op":"gemm","m":1024,"n":1024,"k":1024,"gflops":251.3,...}}.</li>
+ *   <li>{@code jmh [JMH options and benchmark regex]}: runs the JMH benchmarks packed in this jar
+ *       (e.g. {@code bench jmh GemmJmh -p size=1024}); {@code bench jmh -l} lists them.</li>
+ * </ul>
+ */
 final class BenchCommand {
+    private static final String USAGE = "usage: bedside bench gemm --m M --n N --k K [--repeats R] [--trans NN|NT|TN|TT]"
+            + " | bedside bench jmh [JMH options] [regex]";
+
     private BenchCommand() {}
 
-    static int run(String[] args) {
-        if (args.length == 0) throw new UsageException("usage: bedside bench gemm --m M --n N --k K");
-        throw new UsageException("unknown benchmark '" + args[0] + "'");
+    static int run(String[] args) throws Exception {
+        if (args.length == 0) throw new UsageException(USAGE);
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        return switch (args[0]) {
+            case "gemm" -> gemm(rest);
+            case "jmh" -> {
+                org.openjdk.jmh.Main.main(rest);
+                yield 0;
+            }
+            default -> throw new UsageException("unknown benchmark '" + args[0] + "'; " + USAGE);
+        };
     }
+
+    private static int gemm(String[] rest) throws Exception {
+        Args args = new Args(rest, Set.of());
+        int m = positive(args, "m"), n = positive(args, "n"), k = positive(args, "k");
+        int repeats = args.integer("repeats", 10);
+        String trans = args.string("trans", "NN");
+        args.finish();
+        if (repeats <= 0) throw new UsageException("--repeats must be positive, got " + repeats);
+        if (!trans.matches("[NT][NT]")) throw new UsageException("--trans expects NN, NT, TN or TT, got '" + trans + "'");
+        if (!args.positional().isEmpty()) throw new UsageException("unexpected argument '" + args.positional().getFirst() + "'");
+
+        GemmBenchmark.Result r = GemmBenchmark.run(Backends.current(), m, n, k,
+                trans.charAt(0) == 'T', trans.charAt(1) == 'T', repeats);
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("op", "gemm");
+        line.put("m", m);
+        line.put("n", n);
+        line.put("k", k);
+        line.put("gflops", round(r.gflops()));
+        line.put("trans", trans);
+        line.put("backend", r.backend());
+        line.put("threads", r.threads());
+        line.put("repeats", repeats);
+        line.put("median_ms", round(r.medianMs()));
+        line.put("min_ms", round(r.minMs()));
+        line.put("max_ms", round(r.maxMs()));
+        System.out.println(new ObjectMapper().writeValueAsString(line));
+        return 0;
+    }
+
+    private static int positive(Args args, String name) {
+        int value = args.integer(name, -1);
+        if (value <= 0) throw new UsageException("--" + name + " must be a positive integer" + (value == -1 ? " (missing)" : ""));
+        return value;
+    }
+
+    private static double round(double x) { return Math.round(x * 1000) / 1000.0; }
 }

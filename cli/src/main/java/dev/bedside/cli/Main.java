@@ -18,7 +18,13 @@ public final class Main {
     private static final Map<String, String> HELP = new LinkedHashMap<>();
 
     static {
+        register("logprobs", "logprobs --model PATH --ids 128000,9906,... [--top 20] — next-token log-probs per position",
+                args -> LogprobsCommand.run(args, System.out));
+        register("generate", "generate --model PATH --prompt TEXT [--system TEXT] [--chat] [--max-tokens N] [--temperature T]"
+                + " [--top-p P] [--top-k K] [--seed S] — stream a continuation", args -> GenerateCommand.run(args, System.out, System.err));
+        register("chat", "chat --model PATH [--system TEXT] — interactive chat, streaming", args -> ChatCommand.run(args, System.in, System.out));
         register("bench", "bench gemm|... — benchmarks (prints one JSON line)", BenchCommand::run);
+        register("readability", ReadabilityCommand.USAGE + " — Flesch scores (JSON)", ReadabilityCommand::run);
     }
 
     private static void register(String name, String help, Command command) {

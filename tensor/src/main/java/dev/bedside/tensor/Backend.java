@@ -32,6 +32,21 @@ public interface Backend {
     /** {@code y = w · x}: w [rows, cols], x [cols], y [rows] (written). The decode-time product. */
     void matVec(Tensor w, Tensor x, Tensor y);
 
+    /**
+     * {@code y = x · wᵀ}: the product of activations with a frozen weight matrix in any storage, the way
+     * every projection of a transformer is applied. x [rows, in] F32; w [out, in] as F32 on the heap or as
+     * F32, F16 or BF16 in a (memory-mapped) segment, read without ever widening the whole matrix (kernels
+     * read it from several threads, so the segment must come from a shared or global arena);
+     * y [rows, out] (written).
+     */
+    void linear(Tensor x, Tensor w, Tensor y);
+
+    /**
+     * {@code dx += dy · w}: back-propagation through a frozen weight into the activations.
+     * dy [rows, out], w [out, in] (any storage {@link #linear} accepts), dx [rows, in].
+     */
+    void linearBackward(Tensor dy, Tensor w, Tensor dx);
+
     // ------------------------------------------------------------------ normalisation
 
     /**
@@ -93,7 +108,10 @@ public interface Backend {
 
     // ------------------------------------------------------------------ embeddings and positions
 
-    /** out[t, :] = table[ids[t], :]. table [vocab, dim], out [ids.length, dim] (written). */
+    /**
+     * out[t, :] = table[ids[t], :]. table [vocab, dim] in any storage {@link #linear} accepts (a memory-mapped
+     * BF16 embedding matrix is read in place), out [ids.length, dim] F32 (written).
+     */
     void embedding(Tensor table, int[] ids, Tensor out);
 
     /** dTable[ids[t], :] += dOut[t, :]  (scatter-add: repeated ids accumulate). */

@@ -50,6 +50,24 @@ public final class Checks {
         }
     }
 
+    /** Token ids into a table of {@code vocab} rows: unlike targets, -1 is not allowed. */
+    public static void requireIds(String op, int[] ids, int vocab, Tensor context) {
+        for (int t = 0; t < ids.length; t++) {
+            if (ids[t] < 0 || ids[t] >= vocab) {
+                throw new ShapeException(op, "id " + ids[t] + " at " + t + " outside [0, " + vocab + ")", context.shape());
+            }
+        }
+    }
+
+    /** {@code out}'s axes must be the trailing axes of {@code x} (as in a reduction over the leading axes). */
+    public static void requireTrailingShape(String op, Tensor x, Tensor out) {
+        int[] xs = x.shape(), os = out.shape();
+        if (os.length > xs.length) throw new ShapeException(op, "target has more axes than the input", xs, os);
+        for (int d = 1; d <= os.length; d++) {
+            if (xs[xs.length - d] != os[os.length - d]) throw new ShapeException(op, "trailing axes differ", xs, os);
+        }
+    }
+
     /** m, n, k of a checked matrix product. */
     public record GemmShape(int m, int n, int k) {
         public static GemmShape of(String op, Tensor a, boolean transA, Tensor b, boolean transB, Tensor c) {
@@ -61,6 +79,19 @@ public final class Checks {
                         + ", transB=" + transB + ")", a.shape(), b.shape(), c.shape());
             }
             return new GemmShape(m, n, ka);
+        }
+    }
+
+    /** Sizes of a checked {@code y = x · wᵀ}; w may be in any storage but must be contiguous. */
+    public record LinearShape(int rows, int in, int out) {
+        public static LinearShape of(String op, Tensor x, Tensor w, Tensor y) {
+            requireRank(op, 2, x, w, y);
+            if (!w.isContiguous()) throw new ShapeException(op, "weight must be contiguous", w.shape());
+            int rows = x.dim(0), in = x.dim(1), out = w.dim(0);
+            if (w.dim(1) != in || y.dim(0) != rows || y.dim(1) != out) {
+                throw new ShapeException(op, "x [rows, in] · w [out, in]ᵀ → y [rows, out] does not fit", x.shape(), w.shape(), y.shape());
+            }
+            return new LinearShape(rows, in, out);
         }
     }
 

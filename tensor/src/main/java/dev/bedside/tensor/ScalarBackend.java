@@ -47,6 +47,37 @@ public class ScalarBackend implements Backend {
         }
     }
 
+    @Override
+    public void linear(Tensor x, Tensor w, Tensor y) {
+        LinearShape s = LinearShape.of("linear", x, w, y);
+        float[] X = x.data(), Y = y.data();
+        Storage W = w.storage();
+        for (int r = 0; r < s.rows(); r++) {
+            for (int o = 0; o < s.out(); o++) {
+                double sum = 0;
+                long wRow = w.offset() + (long) o * s.in();
+                for (int i = 0; i < s.in(); i++) sum += (double) X[(int) x.offset() + r * s.in() + i] * W.get(wRow + i);
+                Y[(int) y.offset() + r * s.out() + o] = (float) sum;
+            }
+        }
+    }
+
+    @Override
+    public void linearBackward(Tensor dy, Tensor w, Tensor dx) {
+        LinearShape s = LinearShape.of("linearBackward", dx, w, dy);
+        float[] G = dy.data(), D = dx.data();
+        Storage W = w.storage();
+        for (int r = 0; r < s.rows(); r++) {
+            for (int i = 0; i < s.in(); i++) {
+                double sum = 0;
+                for (int o = 0; o < s.out(); o++) {
+                    sum += (double) G[(int) dy.offset() + r * s.out() + o] * W.get(w.offset() + (long) o * s.in() + i);
+                }
+                D[(int) dx.offset() + r * s.in() + i] += (float) sum;
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ normalisation
 
     @Override
@@ -70,6 +101,9 @@ public class ScalarBackend implements Backend {
     public void rmsNormBackward(Tensor dOut, Tensor x, Tensor weight, Tensor invRms, Tensor dx, Tensor dWeight) {
         int dim = lastDim(x), rows = rowsOf(x);
         requireSameShape("rmsNormBackward", x, dOut, dx);
+        requireNumel("rmsNormBackward", dim, weight, x);
+        requireNumel("rmsNormBackward", rows, invRms, x);
+        if (dWeight != null) requireNumel("rmsNormBackward", dim, dWeight, x);
         float[] X = x.data(), W = weight.data(), G = dOut.data(), R = invRms.data(), DX = dx.data();
         int wo = (int) weight.offset();
         for (int r = 0; r < rows; r++) {
@@ -165,6 +199,8 @@ public class ScalarBackend implements Backend {
         int vocab = lastDim(logits), rows = rowsOf(logits);
         requireSameShape("logProbGatherBackward", logits, dLogits);
         requireTargets("logProbGatherBackward", targets, rows, vocab, logits);
+        requireNumel("logProbGatherBackward", rows, dLogProbs, logits);
+        requireNumel("logProbGatherBackward", rows, logSumExp, logits);
         float[] X = logits.data(), G = dLogProbs.data(), LSE = logSumExp.data(), D = dLogits.data();
         for (int r = 0; r < rows; r++) {
             if (targets[r] < 0) continue;
@@ -224,12 +260,8 @@ public class ScalarBackend implements Backend {
 
     @Override
     public void sumToShape(Tensor x, Tensor out) {
+        requireTrailingShape("sumToShape", x, out);
         int inner = out.numel();
-        int[] xs = x.shape(), os = out.shape();
-        if (os.length > xs.length) throw new ShapeException("sumToShape", "target has more axes than the input", xs, os);
-        for (int d = 1; d <= os.length; d++) {
-            if (xs[xs.length - d] != os[os.length - d]) throw new ShapeException("sumToShape", "trailing axes differ", xs, os);
-        }
         float[] X = x.data(), O = out.data();
         int outer = inner == 0 ? 0 : x.numel() / inner;
         for (int j = 0; j < inner; j++) {
@@ -272,11 +304,13 @@ public class ScalarBackend implements Backend {
         requireRank("embedding", 2, table);
         int vocab = table.dim(0), dim = table.dim(1);
         requireShape("embedding", new int[] {ids.length, dim}, out);
-        requireTargets("embedding", ids, ids.length, vocab, table);
-        float[] T = table.data(), O = out.data();
+        requireIds("embedding", ids, vocab, table);
+        if (!table.isContiguous()) throw new ShapeException("embedding", "table must be contiguous", table.shape());
+        Storage T = table.storage();
+        float[] O = out.data();
         for (int t = 0; t < ids.length; t++) {
-            if (ids[t] < 0) throw new ShapeException("embedding", "id " + ids[t] + " at " + t + " is negative", table.shape());
-            System.arraycopy(T, (int) table.offset() + ids[t] * dim, O, (int) out.offset() + t * dim, dim);
+            long row = table.offset() + (long) ids[t] * dim;
+            for (int i = 0; i < dim; i++) O[(int) out.offset() + t * dim + i] = T.get(row + i);
         }
     }
 
@@ -285,7 +319,7 @@ public class ScalarBackend implements Backend {
         requireRank("embeddingBackward", 2, dTable);
         int vocab = dTable.dim(0), dim = dTable.dim(1);
         requireShape("embeddingBackward", new int[] {ids.length, dim}, dOut);
-        requireTargets("embeddingBackward", ids, ids.length, vocab, dTable);
+        requireIds("embeddingBackward", ids, vocab, dTable);   // -1 would scatter into the row before the table
         float[] G = dOut.data(), D = dTable.data();
         for (int t = 0; t < ids.length; t++) {
             int src = (int) dOut.offset() + t * dim, dst = (int) dTable.offset() + ids[t] * dim;
@@ -357,6 +391,7 @@ public class ScalarBackend implements Backend {
         AttentionShape s = AttentionShape.of("attentionBackward", q, k, v, heads, kvHeads);
         requireSameShape("attentionBackward", q, dOut, out, dq);
         requireSameShape("attentionBackward", k, dk, v, dv);
+        requireShape("attentionBackward", new int[] {heads, s.tq()}, logSumExp);
         float[] G = dOut.data(), Q = q.data(), K = k.data(), V = v.data(), O = out.data(), L = logSumExp.data();
         float[] DQ = dq.data(), DK = dk.data(), DV = dv.data();
         int d = s.headDim();

@@ -1,0 +1,177 @@
+package dev.bedside.model;
+
+import dev.bedside.autograd.Autograd;
+import dev.bedside.autograd.BasicOps;
+import dev.bedside.autograd.FrozenOps;
+import dev.bedside.autograd.NeuralOps;
+import dev.bedside.autograd.Var;
+import dev.bedside.tensor.Tensor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Llama 3.x as Meta and Hugging Face define it, built from autograd ops so that the same code runs
+ * inference (under {@link Autograd#noGrad()}, with a {@link KvCache}) and training (LoRA, DPO).
+ *
+ * <pre>
+ *   ids [T] → embedding [T, D]
+ *   for each block:  x = x + o(attention(rope(q(norm(x))), rope(k(norm(x))), v(norm(x))))
+ *                    x = x + down(silu(gate(norm(x))) ⊙ up(norm(x)))
+ *   final norm → hidden [T, D] → logits = hidden · lmHeadᵀ [T, V]
+ * </pre>
+ * D = hidden size, H query heads and Hkv key/value heads of size d (grouped-query attention), I the MLP width.
+ */
+public final class LlamaModel implements AutoCloseable {
+    /** Rotary tables are built for this many positions unless the config allows fewer. */
+    public static final int DEFAULT_CONTEXT = 8192;
+
+    private final LlamaConfig config;
+    private final GenerationConfig generationConfig;
+    private final Tensor embedTokens, lmHead;
+    private final Var finalNorm;
+    private final List<Block> blocks;
+    private final RopeTables rope;
+    private final int contextLength;
+    private final AutoCloseable resources;
+
+    public LlamaModel(LlamaConfig config, GenerationConfig generationConfig, LlamaWeights weights, int contextLength,
+                      AutoCloseable resources) {
+        this.config = config;
+        this.generationConfig = generationConfig;
+        this.contextLength = Math.min(contextLength, config.maxPositionEmbeddings());
+        this.embedTokens = weights.embedTokens();
+        this.lmHead = weights.lmHead();
+        this.finalNorm = Var.constant(weights.norm().contiguous());
+        this.rope = RopeTables.of(config, this.contextLength);
+        this.resources = resources;
+        List<Block> list = new ArrayList<>();
+        for (LlamaWeights.Layer layer : weights.layers()) list.add(new Block(config, layer));
+        this.blocks = List.copyOf(list);
+    }
+
+    /** Loads a Hugging Face folder or a GGUF file (see {@link LlamaCheckpoint}); weights stay memory-mapped. */
+    public static LlamaModel load(Path path) throws IOException {
+        return load(path, DEFAULT_CONTEXT);
+    }
+
+    public static LlamaModel load(Path path, int contextLength) throws IOException {
+        LlamaCheckpoint checkpoint = LlamaCheckpoint.load(path);
+        try {
+            return new LlamaModel(checkpoint.config(), checkpoint.generationConfig(), checkpoint.weights(), contextLength, checkpoint);
+        } catch (RuntimeException e) {
+            checkpoint.close();
+            throw e;
+        }
+    }
+
+    public LlamaConfig config() { return config; }
+
+    /** Sampling defaults from generation_config.json ({@link GenerationConfig#EMPTY} when there is none). */
+    public GenerationConfig generationConfig() { return generationConfig; }
+
+    /** Every id that ends a generation according to config.json and generation_config.json. */
+    public Set<Integer> eosIds() {
+        Set<Integer> ids = new TreeSet<>(config.eosTokenIds());
+        ids.addAll(generationConfig.eosTokenIds());
+        return ids;
+    }
+
+    public List<Block> blocks() { return blocks; }
+
+    public Tensor lmHead() { return lmHead; }
+
+    /** Positions the rotary tables cover: the longest sequence this instance can process. */
+    public int contextLength() { return contextLength; }
+
+    /** A cache for up to {@code capacity} tokens (at most the context length). */
+    public KvCache newCache(int capacity) {
+        return new KvCache(config, Math.min(capacity, contextLength));
+    }
+
+    /**
+     * Final hidden states [T, D] for {@code ids}. Without a cache the tokens sit at positions 0 … T−1; with one,
+     * they continue after the cached tokens, and are appended to it.
+     */
+    public Var hidden(int[] ids, KvCache cache) {
+        int start = cache == null ? 0 : cache.length();
+        if (start + ids.length > contextLength) {
+            throw new IllegalArgumentException("sequence of " + (start + ids.length) + " tokens exceeds the context of "
+                    + contextLength + " positions");
+        }
+        int[] positions = new int[ids.length];
+        for (int t = 0; t < ids.length; t++) positions[t] = start + t;
+
+        Var x = FrozenOps.embedding(embedTokens, ids);                       // [T, D]
+        for (int layer = 0; layer < blocks.size(); layer++) {
+            x = blocks.get(layer).forward(x, positions, rope, cache, layer);
+        }
+        if (cache != null) cache.advance(ids.length);
+        return NeuralOps.rmsNorm(x, finalNorm, (float) config.rmsNormEps());
+    }
+
+    /** Logits [T, V] = hidden · lmHeadᵀ. */
+    public Var logits(Var hidden) {
+        return FrozenOps.linear(hidden, lmHead);
+    }
+
+    /** Logits of the last position only [1, V]: what generation needs. */
+    public float[] lastLogits(Var hidden) {
+        int last = hidden.dim(0) - 1;
+        return logits(BasicOps.sliceRows(hidden, last, last + 1)).value().toFloatArray();
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (resources != null) resources.close();
+    }
+
+    /** One transformer block: attention then MLP, each with a pre-norm and a residual connection. */
+    public static final class Block {
+        private final int heads, kvHeads, headDim;
+        private final float eps;
+        private final Var inputNorm, postAttentionNorm;
+        /** Replaceable so adapters (LoRA) can wrap them. */
+        public Projection q, k, v, o, gate, up, down;
+
+        Block(LlamaConfig config, LlamaWeights.Layer w) {
+            heads = config.numAttentionHeads();
+            kvHeads = config.numKeyValueHeads();
+            headDim = config.headDim();
+            eps = (float) config.rmsNormEps();
+            inputNorm = Var.constant(w.inputLayernorm().contiguous());
+            postAttentionNorm = Var.constant(w.postAttentionLayernorm().contiguous());
+            q = new Projection.Frozen(w.qProj());
+            k = new Projection.Frozen(w.kProj());
+            v = new Projection.Frozen(w.vProj());
+            o = new Projection.Frozen(w.oProj());
+            gate = new Projection.Frozen(w.gateProj());
+            up = new Projection.Frozen(w.upProj());
+            down = new Projection.Frozen(w.downProj());
+        }
+
+        /** x [T, D] at the given positions → [T, D]. */
+        public Var forward(Var x, int[] positions, RopeTables rope, KvCache cache, int layer) {
+            // Attention: q [T, H·d], k and v [T, Hkv·d]; with a cache k and v grow to all positions so far.
+            Var h = NeuralOps.rmsNorm(x, inputNorm, eps);
+            Var queries = NeuralOps.rope(q.apply(h), heads, headDim, positions, rope.cos(), rope.sin());
+            Var keys = NeuralOps.rope(k.apply(h), kvHeads, headDim, positions, rope.cos(), rope.sin());
+            Var values = v.apply(h);
+            if (cache != null) {
+                Var[] all = cache.append(layer, keys, values);
+                keys = all[0];
+                values = all[1];
+            }
+            Var attended = NeuralOps.attention(queries, keys, values, heads, kvHeads);   // [T, H·d]
+            x = BasicOps.add(x, o.apply(attended));
+
+            // MLP: SwiGLU of width I.
+            h = NeuralOps.rmsNorm(x, postAttentionNorm, eps);
+            Var mixed = NeuralOps.swiglu(gate.apply(h), up.apply(h));                      // [T, I]
+            return BasicOps.add(x, down.apply(mixed));
+        }
+    }
+}

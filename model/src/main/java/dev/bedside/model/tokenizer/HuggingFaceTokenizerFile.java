@@ -1,0 +1,180 @@
+package dev.bedside.model.tokenizer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Builds a {@link BpeTokenizer} from a Hugging Face {@code tokenizer.json} (plus, when given,
+ * {@code tokenizer_config.json} and {@code generation_config.json}). Accepts exactly the Llama 3 setup: no
+ * normalizer, the Llama 3 split regex followed by ByteLevel without prefix space, a byte-level BPE model, a
+ * ByteLevel decoder, and a TemplateProcessing post-processor that puts at most one special token in front.
+ * Anything else is refused with a message saying what is different, rather than tokenized differently.
+ */
+final class HuggingFaceTokenizerFile {
+    private HuggingFaceTokenizerFile() {}
+
+    static BpeTokenizer load(Path tokenizerJson, Path configJson, Path generationConfigJson) throws IOException {
+        JsonNode root = Json.read(tokenizerJson);
+        if (!root.isObject()) throw Json.error(tokenizerJson, "expected a JSON object at the top");
+        TokenizerConfig config = configJson != null ? TokenizerConfig.read(configJson) : null;
+        Path f = tokenizerJson;
+
+        JsonNode model = root.path("model");
+        if (!"BPE".equals(model.path("type").textValue())) {
+            throw Json.error(f, "unsupported model type " + model.path("type") + " (only byte-level \"BPE\" is supported)");
+        }
+        if (model.path("byte_fallback").asBoolean(false) || !absent(model.path("continuing_subword_prefix"))
+                || !absent(model.path("end_of_word_suffix")) || !absent(model.path("dropout"))) {
+            throw Json.error(f, "unsupported BPE options (byte_fallback, continuing_subword_prefix, end_of_word_suffix or dropout set)");
+        }
+        if (!absent(root.path("normalizer"))) throw Json.error(f, "unsupported normalizer " + root.get("normalizer"));
+        checkPreTokenizer(f, root.path("pre_tokenizer"));
+        if (!"ByteLevel".equals(root.path("decoder").path("type").textValue())) {
+            throw Json.error(f, "unsupported decoder " + root.path("decoder") + " (expected ByteLevel)");
+        }
+
+        // Vocabulary: the model's entries and the added tokens share one id space.
+        JsonNode vocab = model.path("vocab");
+        if (!vocab.isObject() || vocab.isEmpty()) throw Json.error(f, "model.vocab is missing or empty");
+        JsonNode added = root.path("added_tokens");
+        int size = 0;
+        for (var e : vocab.properties()) size = Math.max(size, idOf(f, "model.vocab." + e.getKey(), e.getValue()) + 1);
+        for (JsonNode a : added) size = Math.max(size, idOf(f, "added_tokens", a.path("id")) + 1);
+        String[] tokens = new String[size];
+        boolean[] special = new boolean[size];
+        for (var e : vocab.properties()) tokens[e.getValue().intValue()] = e.getKey();
+        for (JsonNode a : added) {
+            String content = a.path("content").textValue();
+            if (content == null || content.isEmpty()) throw Json.error(f, "added token " + a + " has no content");
+            if (a.path("lstrip").asBoolean(false) || a.path("rstrip").asBoolean(false) || a.path("single_word").asBoolean(false)) {
+                throw Json.error(f, "added token '" + content + "' uses lstrip/rstrip/single_word, which is not supported");
+            }
+            int id = a.get("id").intValue();
+            tokens[id] = content;
+            special[id] = true; // every added token is cut out of the text before BPE and decoded as its text
+        }
+        for (int id = 0; id < size; id++) if (tokens[id] == null) throw Json.error(f, "no token has id " + id + " (ids must run 0.." + (size - 1) + ")");
+
+        List<String[]> merges = readMerges(f, model.path("merges"));
+
+        // BOS: what the post-processor puts in front; tokenizer_config.json names it too.
+        String prefix = postProcessorPrefix(f, root.path("post_processor"));
+        String bosText = config != null && config.bosToken() != null ? config.bosToken() : prefix;
+        int bosId = bosText == null ? -1 : indexOf(tokens, bosText, f, "BOS token");
+        if (prefix != null && !prefix.equals(bosText)) {
+            throw Json.error(f, "post-processor adds '" + prefix + "' but the BOS token is '" + bosText + "'");
+        }
+        Set<Integer> eos = new LinkedHashSet<>();
+        if (config != null && config.eosToken() != null) eos.add(indexOf(tokens, config.eosToken(), configJson, "eos_token"));
+        if (generationConfigJson != null) eos.addAll(generationEos(generationConfigJson));
+        if (config != null) checkAddedTokensDecoder(configJson, config.addedTokens(), tokens, f);
+
+        return new BpeTokenizer(f.toString(), tokens, special, merges, model.path("ignore_merges").asBoolean(false),
+                bosId, prefix != null, new ArrayList<>(eos), config != null ? config.chatTemplate() : null);
+    }
+
+    /** A JSON key that is missing or null. */
+    private static boolean absent(JsonNode node) {
+        return node.isMissingNode() || node.isNull();
+    }
+
+    private static int idOf(Path f, String where, JsonNode id) {
+        if (!id.canConvertToInt() || !id.isIntegralNumber() || id.intValue() < 0) throw Json.error(f, where + ": id " + id + " is not a non-negative integer");
+        return id.intValue();
+    }
+
+    private static int indexOf(String[] tokens, String text, Path file, String what) {
+        int id = Arrays.asList(tokens).indexOf(text);
+        if (id < 0) throw Json.error(file, what + " '" + text + "' is not in the vocabulary");
+        return id;
+    }
+
+    /** Pre-tokenizer: Sequence[Split(Llama 3 regex, Isolated), ByteLevel(no prefix space, no regex)]. */
+    private static void checkPreTokenizer(Path f, JsonNode pre) {
+        JsonNode steps = pre.path("pretokenizers");
+        boolean ok = "Sequence".equals(pre.path("type").textValue()) && steps.size() == 2
+                && "Split".equals(steps.get(0).path("type").textValue())
+                && Llama3Split.PATTERN.equals(steps.get(0).path("pattern").path("Regex").textValue())
+                && "Isolated".equals(steps.get(0).path("behavior").textValue())
+                && !steps.get(0).path("invert").asBoolean(false)
+                && "ByteLevel".equals(steps.get(1).path("type").textValue())
+                && !steps.get(1).path("add_prefix_space").asBoolean(false)
+                && !steps.get(1).path("use_regex").asBoolean(true);
+        if (!ok) throw Json.error(f, "unsupported pre_tokenizer " + pre + " (only the Llama 3 Split regex + ByteLevel is supported)");
+    }
+
+    /** Merges as "left right" strings or as ["left", "right"] pairs. */
+    private static List<String[]> readMerges(Path f, JsonNode merges) {
+        if (!merges.isArray() || merges.isEmpty()) throw Json.error(f, "model.merges is missing or empty");
+        List<String> lines = new ArrayList<>(merges.size());
+        List<String[]> pairs = new ArrayList<>(merges.size());
+        for (int i = 0; i < merges.size(); i++) {
+            JsonNode m = merges.get(i);
+            if (m.isTextual()) {
+                lines.add(m.textValue());
+            } else if (m.isArray() && m.size() == 2 && m.get(0).isTextual() && m.get(1).isTextual()) {
+                pairs.add(new String[] {m.get(0).textValue(), m.get(1).textValue()});
+            } else {
+                throw Json.error(f, "model.merges[" + i + "] is neither \"a b\" nor [\"a\", \"b\"]: " + m);
+            }
+        }
+        if (!lines.isEmpty() && !pairs.isEmpty()) throw Json.error(f, "model.merges mixes \"a b\" strings and [\"a\", \"b\"] pairs");
+        return lines.isEmpty() ? pairs : BpeTokenizer.splitMerges(lines, f + " model.merges");
+    }
+
+    /**
+     * The special token TemplateProcessing puts before a single sequence, or null when it adds nothing.
+     * The post-processor may be wrapped in a Sequence next to a ByteLevel step (which changes no ids).
+     */
+    private static String postProcessorPrefix(Path f, JsonNode post) {
+        if (absent(post)) return null;
+        List<JsonNode> steps = new ArrayList<>();
+        if ("Sequence".equals(post.path("type").textValue())) post.path("processors").forEach(steps::add);
+        else steps.add(post);
+        String prefix = null;
+        for (JsonNode step : steps) {
+            String type = step.path("type").textValue();
+            if ("ByteLevel".equals(type)) continue;
+            if (!"TemplateProcessing".equals(type)) throw Json.error(f, "unsupported post_processor step " + step);
+            JsonNode single = step.path("single");
+            boolean justSequence = single.size() == 1 && single.get(0).has("Sequence");
+            boolean specialThenSequence = single.size() == 2 && single.get(0).has("SpecialToken") && single.get(1).has("Sequence");
+            if (specialThenSequence) prefix = single.get(0).path("SpecialToken").path("id").textValue();
+            else if (!justSequence) throw Json.error(f, "unsupported TemplateProcessing.single " + single + " (expected [special token?, sequence])");
+        }
+        return prefix;
+    }
+
+    /** generation_config.json's eos_token_id: one id or a list. */
+    private static List<Integer> generationEos(Path file) throws IOException {
+        JsonNode eos = Json.read(file).path("eos_token_id");
+        List<Integer> ids = new ArrayList<>();
+        if (eos.isIntegralNumber()) ids.add(eos.intValue());
+        else if (eos.isArray()) for (JsonNode id : eos) ids.add(id.intValue());
+        return ids;
+    }
+
+    /** tokenizer_config.json's added_tokens_decoder must agree with tokenizer.json. */
+    private static void checkAddedTokensDecoder(Path configFile, Map<Integer, String> decoder, String[] tokens, Path f) {
+        for (var e : decoder.entrySet()) {
+            int id = e.getKey();
+            if (id >= tokens.length || !tokens[id].equals(e.getValue())) {
+                throw Json.error(configFile, "added_tokens_decoder says id " + id + " is '" + e.getValue() + "' but " + f
+                        + " says " + (id < tokens.length ? "'" + tokens[id] + "'" : "there is no such id"));
+            }
+        }
+    }
+
+    static Path sibling(Path file, String name) {
+        Path p = file.toAbsolutePath().resolveSibling(name);
+        return Files.isRegularFile(p) ? p : null;
+    }
+}

@@ -1,0 +1,174 @@
+package dev.bedside.tensor.cpu;
+
+import static dev.bedside.tensor.Checks.*;
+import static dev.bedside.tensor.cpu.VectorMath.F;
+import static dev.bedside.tensor.cpu.VectorMath.LANES;
+
+import dev.bedside.tensor.Parallel;
+import dev.bedside.tensor.Tensor;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/** Softmax, log-softmax and the gathered log-probabilities of a vocabulary, rows in parallel. */
+public final class SoftmaxKernels {
+    private SoftmaxKernels() {}
+
+    /** Columns per block of the one-pass log-sum-exp: small enough to stay in L1 between its two sweeps. */
+    private static final int BLOCK = 2048;
+
+    public static void softmax(Tensor x, Tensor out) {
+        requireSameShape("softmax", x, out);
+        int cols = lastDim(x), rows = rowsOf(x);
+        float[] X = x.data(), O = out.data();
+        int xo = (int) x.offset(), oo = (int) out.offset();
+        Parallel.forRange(rows, VectorMath.rowGrain(cols), (start, end) -> {
+            for (int r = start; r < end; r++) {
+                int xi = xo + r * cols, oi = oo + r * cols;
+                float max = VectorMath.max(X, xi, cols);
+                float sum = expShifted(X, xi, max, O, oi, cols);   // O holds exp(x − max)
+                scale(O, oi, 1f / sum, cols);
+            }
+        });
+    }
+
+    public static void softmaxBackward(Tensor dProbs, Tensor probs, Tensor dx) {
+        requireSameShape("softmaxBackward", probs, dProbs, dx);
+        int cols = lastDim(probs), rows = rowsOf(probs);
+        float[] G = dProbs.data(), P = probs.data(), D = dx.data();
+        int go = (int) dProbs.offset(), po = (int) probs.offset(), dxo = (int) dx.offset();
+        Parallel.forRange(rows, VectorMath.rowGrain(cols), (start, end) -> {
+            for (int r = start; r < end; r++) {
+                int gi = go + r * cols, pi = po + r * cols, di = dxo + r * cols;
+                float dot = VectorMath.dot(G, gi, P, pi, cols);
+                int j = 0;
+                for (; j < F.loopBound(cols); j += LANES) {
+                    FloatVector p = FloatVector.fromArray(F, P, pi + j);
+                    FloatVector g = FloatVector.fromArray(F, G, gi + j);
+                    g.sub(dot).fma(p, FloatVector.fromArray(F, D, di + j)).intoArray(D, di + j);
+                }
+                for (; j < cols; j++) D[di + j] += P[pi + j] * (G[gi + j] - dot);
+            }
+        });
+    }
+
+    public static void logSoftmax(Tensor x, Tensor out) {
+        requireSameShape("logSoftmax", x, out);
+        int cols = lastDim(x), rows = rowsOf(x);
+        float[] X = x.data(), O = out.data();
+        int xo = (int) x.offset(), oo = (int) out.offset();
+        Parallel.forRange(rows, VectorMath.rowGrain(cols), (start, end) -> {
+            for (int r = start; r < end; r++) {
+                int xi = xo + r * cols, oi = oo + r * cols;
+                float lse = logSumExp(X, xi, cols);
+                int j = 0;
+                for (; j < F.loopBound(cols); j += LANES) FloatVector.fromArray(F, X, xi + j).sub(lse).intoArray(O, oi + j);
+                for (; j < cols; j++) O[oi + j] = X[xi + j] - lse;
+            }
+        });
+    }
+
+    public static void logSoftmaxBackward(Tensor dOut, Tensor logProbs, Tensor dx) {
+        requireSameShape("logSoftmaxBackward", logProbs, dOut, dx);
+        int cols = lastDim(logProbs), rows = rowsOf(logProbs);
+        float[] G = dOut.data(), L = logProbs.data(), D = dx.data();
+        int go = (int) dOut.offset(), lo = (int) logProbs.offset(), dxo = (int) dx.offset();
+        Parallel.forRange(rows, VectorMath.rowGrain(cols), (start, end) -> {
+            for (int r = start; r < end; r++) {
+                int gi = go + r * cols, li = lo + r * cols, di = dxo + r * cols;
+                float sum = VectorMath.sum(G, gi, cols);
+                int j = 0;
+                for (; j < F.loopBound(cols); j += LANES) {
+                    FloatVector p = VectorMath.exp(FloatVector.fromArray(F, L, li + j));
+                    FloatVector d = FloatVector.fromArray(F, G, gi + j).sub(p.mul(sum));
+                    d.add(FloatVector.fromArray(F, D, di + j)).intoArray(D, di + j);
+                }
+                for (; j < cols; j++) D[di + j] += G[gi + j] - (float) Math.exp(L[li + j]) * sum;
+            }
+        });
+    }
+
+    public static void logProbGather(Tensor logits, int[] targets, Tensor logProbs, Tensor logSumExp) {
+        int vocab = lastDim(logits), rows = rowsOf(logits);
+        requireTargets("logProbGather", targets, rows, vocab, logits);
+        requireNumel("logProbGather", rows, logProbs, logits);
+        requireNumel("logProbGather", rows, logSumExp, logits);
+        float[] X = logits.data(), LP = logProbs.data(), LSE = logSumExp.data();
+        int xo = (int) logits.offset(), lpo = (int) logProbs.offset(), lseo = (int) logSumExp.offset();
+        Parallel.forRange(rows, VectorMath.rowGrain(vocab), (start, end) -> {
+            for (int r = start; r < end; r++) {
+                int xi = xo + r * vocab;
+                float lse = logSumExp(X, xi, vocab);
+                LSE[lseo + r] = lse;
+                LP[lpo + r] = targets[r] < 0 ? 0f : X[xi + targets[r]] - lse;
+            }
+        });
+    }
+
+    public static void logProbGatherBackward(Tensor dLogProbs, Tensor logits, int[] targets, Tensor logSumExp, Tensor dLogits) {
+        int vocab = lastDim(logits), rows = rowsOf(logits);
+        requireSameShape("logProbGatherBackward", logits, dLogits);
+        requireTargets("logProbGatherBackward", targets, rows, vocab, logits);
+        requireNumel("logProbGatherBackward", rows, dLogProbs, logits);
+        requireNumel("logProbGatherBackward", rows, logSumExp, logits);
+        float[] X = logits.data(), G = dLogProbs.data(), LSE = logSumExp.data(), D = dLogits.data();
+        int xo = (int) logits.offset(), go = (int) dLogProbs.offset(), lseo = (int) logSumExp.offset(), dxo = (int) dLogits.offset();
+        Parallel.forRange(rows, VectorMath.rowGrain(vocab), (start, end) -> {
+            for (int r = start; r < end; r++) {
+                if (targets[r] < 0) continue;
+                int xi = xo + r * vocab, di = dxo + r * vocab;
+                float g = G[go + r], lse = LSE[lseo + r];
+                // dLogits_j −= g · exp(x_j − lse), then the target gets + g.
+                int j = 0;
+                for (; j < F.loopBound(vocab); j += LANES) {
+                    FloatVector p = VectorMath.exp(FloatVector.fromArray(F, X, xi + j).sub(lse));
+                    p.fma(FloatVector.broadcast(F, -g), FloatVector.fromArray(F, D, di + j)).intoArray(D, di + j);
+                }
+                for (; j < vocab; j++) D[di + j] -= g * (float) Math.exp(X[xi + j] - lse);
+                D[di + targets[r]] += g;
+            }
+        });
+    }
+
+    /**
+     * log Σ exp(x) over one row in a single sweep of memory: each block's max is found, then its
+     * exp-sum taken while the block is still in L1, and the running sum is rescaled when the max grows.
+     */
+    static float logSumExp(float[] x, int from, int n) {
+        float max = Float.NEGATIVE_INFINITY, sum = 0f;
+        for (int block = 0; block < n; block += BLOCK) {
+            int len = Math.min(BLOCK, n - block);
+            float blockMax = VectorMath.max(x, from + block, len);
+            if (blockMax == Float.NEGATIVE_INFINITY) continue;   // all masked: contributes nothing
+            if (blockMax > max) {
+                sum *= (float) Math.exp(max - blockMax);
+                max = blockMax;
+            }
+            sum += expShifted(x, from + block, max, null, 0, len);
+        }
+        return max == Float.NEGATIVE_INFINITY ? max : max + (float) Math.log(sum);
+    }
+
+    /** Σ exp(x − shift) over x[from .. from+n); also stores the terms into out[outFrom ..] when out is non-null. */
+    private static float expShifted(float[] x, int from, float shift, float[] out, int outFrom, int n) {
+        FloatVector acc = FloatVector.zero(F);
+        int j = 0;
+        for (; j < F.loopBound(n); j += LANES) {
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, from + j).sub(shift));
+            if (out != null) e.intoArray(out, outFrom + j);
+            acc = acc.add(e);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; j < n; j++) {
+            float e = (float) Math.exp(x[from + j] - shift);
+            if (out != null) out[outFrom + j] = e;
+            sum += e;
+        }
+        return sum;
+    }
+
+    private static void scale(float[] a, int from, float factor, int n) {
+        int j = 0;
+        for (; j < F.loopBound(n); j += LANES) FloatVector.fromArray(F, a, from + j).mul(factor).intoArray(a, from + j);
+        for (; j < n; j++) a[from + j] *= factor;
+    }
+}

@@ -1,0 +1,97 @@
+package dev.bedside.tensor;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import net.jqwik.api.*;
+
+/** Products with frozen weights in every storage: the Vector API kernel against the scalar reference. */
+class WeightMatmulProperties {
+    private final Backend fast = new CpuBackend(), reference = new ScalarBackend();
+
+    enum Storage { HEAP_F32, SEGMENT_F32, SEGMENT_BF16, SEGMENT_F16 }
+
+    /** The weight in the chosen storage, holding exactly the values of {@code dense} rounded to that type. */
+    private static Tensor store(Tensor dense, Storage kind, Arena arena) {
+        int[] shape = dense.shape();
+        float[] v = dense.data();
+        ValueLayout.OfShort u16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+        return switch (kind) {
+            case HEAP_F32 -> dense;
+            case SEGMENT_F32 -> {
+                MemorySegment seg = arena.allocate(4L * v.length + 1).asSlice(1, 4L * v.length);   // deliberately unaligned
+                for (int i = 0; i < v.length; i++) seg.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), i, v[i]);
+                yield Tensor.ofSegment(seg, DType.F32, shape);
+            }
+            case SEGMENT_BF16 -> {
+                MemorySegment seg = arena.allocate(2L * v.length);
+                for (int i = 0; i < v.length; i++) seg.setAtIndex(u16, i, DType.floatToBf16(v[i]));
+                yield Tensor.ofSegment(seg, DType.BF16, shape);
+            }
+            case SEGMENT_F16 -> {
+                MemorySegment seg = arena.allocate(2L * v.length);
+                for (int i = 0; i < v.length; i++) seg.setAtIndex(u16, i, DType.floatToF16(v[i]));
+                yield Tensor.ofSegment(seg, DType.F16, shape);
+            }
+        };
+    }
+
+    @Property(tries = 60)
+    void linearMatchesReference(@ForAll("sizes") int rows, @ForAll("sizes") int in, @ForAll("sizes") int out,
+                                @ForAll Storage kind, @ForAll long seed) {
+        try (Arena arena = Arena.ofShared()) {
+            Tensor x = Tensor.uniform(seed, -1, 1, rows, in);
+            Tensor w = store(Tensor.uniform(seed + 1, -1, 1, out, in), kind, arena);
+            Tensor expected = Tensor.zeros(rows, out), actual = Tensor.uniform(seed + 2, -9, 9, rows, out);
+            reference.linear(x, w, expected);
+            fast.linear(x, w, actual);
+            assertClose(expected.data(), actual.data(), 1e-5 * Math.max(1, in));
+        }
+    }
+
+    @Property(tries = 60)
+    void linearBackwardAccumulatesLikeReference(@ForAll("sizes") int rows, @ForAll("sizes") int in, @ForAll("sizes") int out,
+                                                @ForAll Storage kind, @ForAll long seed) {
+        try (Arena arena = Arena.ofShared()) {
+            Tensor dy = Tensor.uniform(seed, -1, 1, rows, out);
+            Tensor w = store(Tensor.uniform(seed + 1, -1, 1, out, in), kind, arena);
+            Tensor expected = Tensor.uniform(seed + 2, -1, 1, rows, in), actual = expected.copy();
+            reference.linearBackward(dy, w, expected);
+            fast.linearBackward(dy, w, actual);
+            assertClose(expected.data(), actual.data(), 1e-5 * Math.max(1, out));
+        }
+    }
+
+    @Property(tries = 20)
+    void linearOfARowSliceHonoursOffsets(@ForAll("sizes") int in, @ForAll("sizes") int out, @ForAll long seed) {
+        Tensor big = Tensor.uniform(seed, -1, 1, 5, in), w = Tensor.uniform(seed + 1, -1, 1, out, in);
+        Tensor x = big.slice(0, 2, 4);
+        Tensor expected = Tensor.zeros(2, out), actual = Tensor.zeros(4, out).slice(0, 1, 3);
+        reference.linear(x, w, expected);
+        fast.linear(x, w, actual);
+        assertClose(expected.data(), actual.toFloatArray(), 1e-5 * Math.max(1, in));
+    }
+
+    @Example
+    void mismatchedShapesNameTheOp() {
+        var e = assertThrows(ShapeException.class, () -> fast.linear(Tensor.zeros(2, 3), Tensor.zeros(4, 5), Tensor.zeros(2, 4)));
+        assertTrue(e.getMessage().startsWith("linear:") && e.getMessage().contains("[4, 5]"), e.getMessage());
+    }
+
+    @Provide
+    Arbitrary<Integer> sizes() {
+        return Arbitraries.oneOf(Arbitraries.of(1, 2, 3, 15, 16, 17, 33), Arbitraries.integers().between(1, 70));
+    }
+
+    static void assertClose(float[] expected, float[] actual, double tolerance) {
+        assertEquals(expected.length, actual.length);
+        for (int i = 0; i < expected.length; i++) {
+            if (Math.abs(expected[i] - actual[i]) > tolerance) {
+                fail("element " + i + ": expected " + expected[i] + ", got " + actual[i] + " (tolerance " + tolerance + ")");
+            }
+        }
+    }
+}
