@@ -24,7 +24,7 @@ public final class LossOps {
 
     /**
      * log p(targets[t] | row t) = logits[t, targets[t]] − logSumExp(logits[t, :]) with logits = hidden · lmHeadᵀ,
-     * for hidden [T, D] and lmHead [V, D] → [T]. A target of −1 marks an ignored row (e.g. a prompt token):
+     * for hidden [T, D] and lmHead [V, D] → [T]. A frozen lmHead is read in place in any storage (memory-mapped BF16). A target of −1 marks an ignored row (e.g. a prompt token):
      * its log-prob is 0 and it gets no gradient; chunks of ignored rows are skipped entirely.
      *
      * <p>Forward keeps only the per-row log-sum-exp. Backward recomputes each chunk's logits, turns them into
@@ -61,10 +61,10 @@ public final class LossOps {
                 b.logProbGatherBackward(dOut.slice(0, start, end), chunkLogits, Arrays.copyOfRange(savedTargets, start, end),
                         logSumExp.slice(0, start, end), dLogits);
                 if (hidden.requiresGrad()) {   // d hidden[chunk] += d logits · lmHead
-                    b.gemm(dLogits, false, lmHead.value(), false, hidden.gradBuffer().slice(0, start, end), 1f, 1f);
+                    b.linearBackward(dLogits, lmHead.value(), hidden.gradBuffer().slice(0, start, end));
                 }
                 if (lmHead.requiresGrad()) {   // d lmHead += d logitsᵀ · hidden[chunk]
-                    b.gemm(dLogits, true, hidden.value().slice(0, start, end), false, lmHead.gradBuffer(), 1f, 1f);
+                    b.gemm(dLogits, true, hidden.f32().slice(0, start, end), false, lmHead.gradBuffer(), 1f, 1f);
                 }
             }
         }, hidden, lmHead);
@@ -73,7 +73,7 @@ public final class LossOps {
     /** logits[0 : end − start] = hidden[start : end] · lmHeadᵀ, written into the front of {@code buffer}. */
     private static Tensor chunkLogits(Backend backend, Var hidden, Var lmHead, int start, int end, Tensor buffer) {
         Tensor chunk = buffer.slice(0, 0, end - start);
-        backend.gemm(hidden.value().slice(0, start, end), false, lmHead.value(), true, chunk, 1f, 0f);
+        backend.linear(hidden.f32().slice(0, start, end), lmHead.value(), chunk);
         return chunk;
     }
 
