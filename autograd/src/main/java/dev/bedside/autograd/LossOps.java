@@ -24,8 +24,9 @@ public final class LossOps {
 
     /**
      * log p(targets[t] | row t) = logits[t, targets[t]] − logSumExp(logits[t, :]) with logits = hidden · lmHeadᵀ,
-     * for hidden [T, D] and lmHead [V, D] → [T]. A frozen lmHead is read in place in any storage (memory-mapped BF16). A target of −1 marks an ignored row (e.g. a prompt token):
-     * its log-prob is 0 and it gets no gradient; chunks of ignored rows are skipped entirely.
+     * for hidden [T, D] and lmHead [V, D] → [T]. A frozen lmHead is read in place in any storage (e.g. memory-mapped
+     * BF16). A target of −1 marks an ignored row (e.g. a prompt token): its log-prob is 0 and it gets no gradient;
+     * chunks of ignored rows are skipped entirely.
      *
      * <p>Forward keeps only the per-row log-sum-exp. Backward recomputes each chunk's logits, turns them into
      * d logits (softmax minus one-hot, scaled) and multiplies them straight into d hidden and d lmHead.
