@@ -45,7 +45,7 @@ public final class LossOps {
         for (int start = 0; start < rows; start += chunkRows) {
             int end = Math.min(rows, start + chunkRows);
             if (allIgnored(savedTargets, start, end)) continue;
-            Tensor chunkLogits = chunkLogits(backend, hidden, lmHead, start, end, logits);
+            Tensor chunkLogits = chunkLogits(hidden, lmHead, start, end, logits);
             backend.logProbGather(chunkLogits, Arrays.copyOfRange(savedTargets, start, end),
                     logProbs.slice(0, start, end), logSumExp.slice(0, start, end));
         }
@@ -56,13 +56,13 @@ public final class LossOps {
             for (int start = 0; start < rows; start += chunkRows) {
                 int end = Math.min(rows, start + chunkRows);
                 if (allIgnored(savedTargets, start, end)) continue;
-                Tensor chunkLogits = chunkLogits(b, hidden, lmHead, start, end, chunkBuffer);
+                Tensor chunkLogits = chunkLogits(hidden, lmHead, start, end, chunkBuffer);
                 Tensor dLogits = dLogitsBuffer.slice(0, 0, end - start);
                 Arrays.fill(dLogits.data(), 0f);   // the backward kernel accumulates
                 b.logProbGatherBackward(dOut.slice(0, start, end), chunkLogits, Arrays.copyOfRange(savedTargets, start, end),
                         logSumExp.slice(0, start, end), dLogits);
                 if (hidden.requiresGrad()) {   // d hidden[chunk] += d logits · lmHead
-                    b.linearBackward(dLogits, lmHead.value(), hidden.gradBuffer().slice(0, start, end));
+                    MatrixOps.addTimesWeight(dLogits, lmHead.value(), hidden.gradBuffer().slice(0, start, end));
                 }
                 if (lmHead.requiresGrad()) {   // d lmHead += d logitsᵀ · hidden[chunk]
                     b.gemm(dLogits, true, hidden.f32().slice(0, start, end), false, lmHead.gradBuffer(), 1f, 1f);
@@ -72,9 +72,9 @@ public final class LossOps {
     }
 
     /** logits[0 : end − start] = hidden[start : end] · lmHeadᵀ, written into the front of {@code buffer}. */
-    private static Tensor chunkLogits(Backend backend, Var hidden, Var lmHead, int start, int end, Tensor buffer) {
+    private static Tensor chunkLogits(Var hidden, Var lmHead, int start, int end, Tensor buffer) {
         Tensor chunk = buffer.slice(0, 0, end - start);
-        backend.linear(hidden.f32().slice(0, start, end), lmHead.value(), chunk);
+        MatrixOps.timesWeightTransposed(hidden.f32().slice(0, start, end), lmHead.value(), chunk);
         return chunk;
     }
 

@@ -6,8 +6,8 @@ import dev.bedside.tensor.ShapeException;
 import dev.bedside.tensor.Tensor;
 
 /**
- * Matrix products. {@link #linear} goes through {@link Backend#linear} and {@link Backend#linearBackward}, which
- * read a frozen weight in place in any storage; weight gradients and general products use {@link Backend#gemm}.
+ * Matrix products through {@link Backend#gemm}. A frozen weight held in another storage (memory-mapped BF16) goes
+ * through {@link Backend#linear} and {@link Backend#linearBackward} instead, which read it in place.
  */
 public final class MatrixOps {
     private MatrixOps() {}
@@ -42,12 +42,23 @@ public final class MatrixOps {
     public static Var linear(Var x, Var weight) {
         requireFit("linear", x, false, weight, true);
         Tensor out = Tensor.zeros(x.dim(0), weight.dim(0));
-        Backends.current().linear(x.f32(), weight.value(), out);
+        timesWeightTransposed(x.f32(), weight.value(), out);
         return Autograd.record("linear", out, dOut -> {
-            Backend backend = Backends.current();
-            if (x.requiresGrad()) backend.linearBackward(dOut, weight.value(), x.gradBuffer());        // dx += dy · W
-            if (weight.requiresGrad()) backend.gemm(dOut, true, x.f32(), false, weight.gradBuffer(), 1f, 1f);   // dW += dyᵀ · x
+            if (x.requiresGrad()) addTimesWeight(dOut, weight.value(), x.gradBuffer());                          // dx += dy · W
+            if (weight.requiresGrad()) Backends.current().gemm(dOut, true, x.f32(), false, weight.gradBuffer(), 1f, 1f);   // dW += dyᵀ · x
         }, x, weight);
+    }
+
+    /** y = x · wᵀ (written): gemm for an F32 heap weight, {@link Backend#linear} for one in another storage. */
+    static void timesWeightTransposed(Tensor x, Tensor w, Tensor y) {
+        if (w.isHeapContiguous()) Backends.current().gemm(x, false, w, true, y, 1f, 0f);
+        else Backends.current().linear(x, w, y);
+    }
+
+    /** dx += dy · w: gemm for an F32 heap weight, {@link Backend#linearBackward} for one in another storage. */
+    static void addTimesWeight(Tensor dy, Tensor w, Tensor dx) {
+        if (w.isHeapContiguous()) Backends.current().gemm(dy, false, w, false, dx, 1f, 1f);
+        else Backends.current().linearBackward(dy, w, dx);
     }
 
     private static void requireFit(String op, Var a, boolean transA, Var b, boolean transB) {
