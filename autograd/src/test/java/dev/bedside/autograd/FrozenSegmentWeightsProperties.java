@@ -13,7 +13,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 
 /**
- * Frozen weights kept in a (memory-mapped) segment as F32, F16 or BF16, the way checkpoints are loaded: the ops
+ * Frozen weights (Var.constant, and FrozenOps' plain tensors) kept in a (memory-mapped) segment as F32, F16 or BF16, the way checkpoints are loaded: the ops
  * read them in place (the Var keeps the segment) and the trainable inputs' gradients still match finite differences
  * of the double reference on the same (rounded) weight values.
  */
@@ -44,11 +44,13 @@ class FrozenSegmentWeightsProperties {
             assertTrue(v[1].value().storage() instanceof Storage.Segment, "a frozen weight keeps its segment");
             Var h = BasicOps.add(v[0], NeuralOps.embedding(v[1], ids));
             h = MatrixOps.linear(NeuralOps.rmsNorm(h, v[2], 1e-5f), v[3]);
+            h = FrozenOps.linear(h, v[3].value());   // the same weight again, held as a plain tensor
             return LossOps.logProbsOfTargets(h, v[4], targets, 2);
         }, d -> {
             double[] h = Ref.embedding(d[1], dim, ids);
             for (int i = 0; i < h.length; i++) h[i] += d[0][i];
             h = Ref.matmul(Ref.rmsNorm(h, tokens, dim, d[2], 1e-5f), tokens, dim, false, d[3], dim, dim, true);
+            h = Ref.matmul(h, tokens, dim, false, d[3], dim, dim, true);
             return Ref.logProbsOfTargets(h, tokens, dim, d[4], vocab, targets);
         }, seed);
     }
