@@ -1,7 +1,14 @@
 package dev.bedside.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bedside.bench.DecodeBenchmark;
 import dev.bedside.bench.GemmBenchmark;
+import dev.bedside.model.LlamaCheckpoint;
+import dev.bedside.model.LlamaConfig;
+import dev.bedside.model.LlamaModel;
+import dev.bedside.model.RandomWeights;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import dev.bedside.tensor.Backends;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -19,6 +26,7 @@ import java.util.Set;
  */
 final class BenchCommand {
     private static final String USAGE = "usage: bedside bench gemm --m M --n N --k K [--repeats R] [--trans NN|NT|TN|TT]"
+            + " | bedside bench decode (--model PATH | --config NAME --random-init) [--tokens N] [--prompt-tokens P] [--repeats R]"
             + " | bedside bench jmh [JMH options] [regex]";
 
     private BenchCommand() {}
@@ -28,6 +36,7 @@ final class BenchCommand {
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         return switch (args[0]) {
             case "gemm" -> gemm(rest);
+            case "decode" -> decode(rest);
             case "jmh" -> {
                 org.openjdk.jmh.Main.main(rest);
                 yield 0;
@@ -61,6 +70,60 @@ final class BenchCommand {
         line.put("median_ms", round(r.medianMs()));
         line.put("min_ms", round(r.minMs()));
         line.put("max_ms", round(r.maxMs()));
+        System.out.println(new ObjectMapper().writeValueAsString(line));
+        return 0;
+    }
+
+    /**
+     * {@code decode (--model PATH | --config NAME|PATH --random-init) [--tokens N] [--prompt-tokens P]}: prefill
+     * and greedy decode speed, next to the speed that streaming the weights at the measured bandwidth allows.
+     */
+    private static int decode(String[] rest) throws Exception {
+        Args args = new Args(rest, Set.of("random-init"));
+        String modelPath = args.string("model", null);
+        String configName = args.string("config", null);
+        boolean randomInit = args.flag("random-init");
+        int tokens = args.integer("tokens", 32), promptTokens = args.integer("prompt-tokens", 64);
+        int repeats = args.integer("repeats", 3);
+        String quant = args.string("quant", "none");
+        args.finish();
+        if (!quant.equals("none")) throw new UsageException("--quant " + quant + " is not available yet: it comes with 4-bit support");
+        if ((modelPath == null) == (configName == null)) throw new UsageException("give either --model PATH or --config NAME --random-init");
+        if (configName != null && !randomInit) throw new UsageException("--config needs --random-init (no weights are loaded)");
+        if (tokens <= 0 || promptTokens <= 0 || repeats <= 0) throw new UsageException("--tokens, --prompt-tokens and --repeats must be positive");
+
+        int context = promptTokens + tokens + 32;
+        DecodeBenchmark.Result r;
+        String source;
+        if (modelPath != null) {
+            source = modelPath;
+            try (LlamaCheckpoint checkpoint = LlamaCheckpoint.load(Path.of(modelPath));
+                 LlamaModel model = new LlamaModel(checkpoint.config(), checkpoint.generationConfig(), checkpoint.weights(), context, null)) {
+                r = DecodeBenchmark.run(model, checkpoint.weights(), promptTokens, tokens, repeats);
+            }
+        } else {
+            LlamaConfig config = configName.endsWith(".json") || Files.isDirectory(Path.of(configName))
+                    ? LlamaConfig.load(Files.isDirectory(Path.of(configName)) ? Path.of(configName, "config.json") : Path.of(configName))
+                    : LlamaConfig.preset(configName);
+            source = configName + " (random BF16 weights)";
+            RandomWeights weights = new RandomWeights(config, 1);
+            try (LlamaModel model = weights.model(context)) {
+                r = DecodeBenchmark.run(model, weights.weights(), promptTokens, tokens, repeats);
+            }
+        }
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("op", "decode");
+        line.put("model", source);
+        line.put("prompt_tokens", r.promptTokens());
+        line.put("decode_tokens", r.decodeTokens());
+        line.put("repeats", repeats);
+        line.put("prefill_tokens_per_second", round(r.prefillTokensPerSecond()));
+        line.put("decode_tokens_per_second", round(r.decodeTokensPerSecond()));
+        line.put("weight_bytes_per_token", r.weightBytesPerToken());
+        line.put("memory_bandwidth_gb_per_s", round(r.bandwidthGBs()));
+        line.put("bandwidth_bound_tokens_per_second", round(r.bandwidthBoundTokensPerSecond()));
+        line.put("backend", r.backend());
+        line.put("threads", r.threads());
         System.out.println(new ObjectMapper().writeValueAsString(line));
         return 0;
     }

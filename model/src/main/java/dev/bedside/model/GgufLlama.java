@@ -106,10 +106,7 @@ public final class GgufLlama {
         if (factor == 1) return plain;
         RopeScaling scaling = new RopeScaling(gguf.real("llama.rope.scaling.factor", factor), 1.0, 4.0,
                 (int) gguf.integer("llama.rope.scaling.original_context_length", 8192));
-        LlamaConfig scaled = new LlamaConfig(plain.architectures(), plain.hiddenSize(), plain.intermediateSize(),
-                plain.numHiddenLayers(), plain.numAttentionHeads(), plain.numKeyValueHeads(), plain.headDim(),
-                plain.ropeTheta(), scaling, plain.rmsNormEps(), plain.tieWordEmbeddings(), plain.vocabSize(),
-                plain.maxPositionEmbeddings(), plain.bosTokenId(), plain.eosTokenIds(), plain.torchDtype());
+        LlamaConfig scaled = plain.withRopeScaling(scaling);
         double[] base = RopeTables.inverseFrequencies(plain), withScaling = RopeTables.inverseFrequencies(scaled);
         double[] implied = new double[divisors.length];
         for (int i = 0; i < divisors.length; i++) {

@@ -11,7 +11,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -142,7 +141,7 @@ public final class LlamaCheckpoint implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "LlamaCheckpoint[" + source + ", " + dense.size() + " float + " + quantized.size() + " quantized tensors, "
-                + Arrays.toString(new int[] {config.numHiddenLayers(), config.hiddenSize()}) + "]";
+        return "LlamaCheckpoint[" + source + ", " + config.numHiddenLayers() + " layers, hidden " + config.hiddenSize() + ", "
+                + dense.size() + " float + " + quantized.size() + " quantized tensors]";
     }
 }

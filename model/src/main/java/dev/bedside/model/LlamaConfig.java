@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,6 +67,13 @@ public record LlamaConfig(
 
     /** Width of all key (or value) heads together: numKeyValueHeads · headDim. */
     public int keyValueDim() { return numKeyValueHeads * headDim; }
+
+    /** This config with another rotary scaling (null for plain RoPE). */
+    public LlamaConfig withRopeScaling(RopeScaling scaling) {
+        return new LlamaConfig(architectures, hiddenSize, intermediateSize, numHiddenLayers, numAttentionHeads,
+                numKeyValueHeads, headDim, ropeTheta, scaling, rmsNormEps, tieWordEmbeddings, vocabSize,
+                maxPositionEmbeddings, bosTokenId, eosTokenIds, torchDtype);
+    }
 
     /** Reads {@code config.json}; the message names the file when a field is missing or wrong. */
     public static LlamaConfig load(Path configJson) throws IOException {

@@ -1,6 +1,7 @@
 package dev.bedside.model;
 
 import dev.bedside.model.gguf.GgufBuilder;
+import dev.bedside.model.gguf.GgufFile;
 import dev.bedside.model.safetensors.SafetensorsWriter;
 import dev.bedside.tensor.DType;
 import dev.bedside.tensor.Tensor;
@@ -134,6 +135,20 @@ class LlamaCheckpointErrorsTest {
                 .f32("llama.attention.layer_norm_rms_epsilon", 1e-5f).u32("llama.vocab_size", 40)
                 .f32Tensor("blk.0.attn_qkv.weight", new float[16], 16).write(dir.resolve("fused.gguf"));
         assertRefused(foreign, "blk.0.attn_qkv.weight", "not a Llama tensor name");
+    }
+
+    @Test
+    void refusesRopeFreqsThatAreNotLlama3Scaling(@TempDir Path dir) throws Exception {
+        Path file = new GgufBuilder().string("general.architecture", "llama")
+                .u32("llama.embedding_length", 16).u32("llama.feed_forward_length", 24).u32("llama.block_count", 1)
+                .u32("llama.attention.head_count", 2).u32("llama.context_length", 64).f32("llama.rope.freq_base", 10000f)
+                .f32("llama.attention.layer_norm_rms_epsilon", 1e-5f).u32("llama.vocab_size", 40)
+                .f32Tensor("rope_freqs.weight", new float[] {1, 2, 7, 9}, 4).write(dir.resolve("rope.gguf"));
+        try (GgufFile gguf = GgufFile.open(file)) {
+            var e = assertThrows(CheckpointException.class, () -> GgufLlama.config(gguf));
+            assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("rope_freqs.weight")
+                    && e.getMessage().contains("not llama3 scaling"), e.getMessage());
+        }
     }
 
     @Test

@@ -5,43 +5,57 @@ import dev.bedside.model.gguf.GgufType;
 import dev.bedside.model.gguf.QuantizedTensor;
 import dev.bedside.tensor.DType;
 import dev.bedside.tensor.Tensor;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The tiny fixture model in every format it ships in: one set of weights, so every format must agree with BF16. */
 class LlamaCheckpointTest {
+    private static LlamaCheckpoint hf;
+    private static final Map<String, LlamaCheckpoint> GGUF = new HashMap<>();
 
-    @Test
-    void loadsTheHuggingFaceFolder() throws Exception {
-        try (LlamaCheckpoint checkpoint = LlamaCheckpoint.load(Fixtures.tinyHf())) {
-            assertEquals(LlamaConfig.preset("tiny-llama31"), checkpoint.config());
-            assertEquals(List.of(128001, 128008, 128009), checkpoint.generationConfig().eosTokenIds());
-            assertEquals(2 + 2 * 9, checkpoint.names().size());
-            assertFalse(checkpoint.names().contains(LlamaLayout.LM_HEAD));
-            LlamaWeights weights = checkpoint.weights();
-            assertEquals(2, weights.layers().size());
-            assertSame(weights.embedTokens(), weights.lmHead(), "tied embeddings");
-            assertEquals(DType.BF16, weights.layers().get(1).qProj().dtype());
-            assertArrayEquals(new int[] {32, 64}, weights.layers().get(0).kProj().shape());
-            assertArrayEquals(new int[] {64, 64}, weights.layers().get(0).oProj().shape());
-        }
+    @BeforeAll
+    static void open() throws Exception {
+        hf = LlamaCheckpoint.load(Fixtures.tinyHf());
+        for (String kind : List.of("f32", "f16", "q8_0", "q4_0")) GGUF.put(kind, LlamaCheckpoint.load(Fixtures.tinyGguf(kind)));
+    }
+
+    @AfterAll
+    static void close() {
+        if (hf != null) hf.close();
+        GGUF.values().forEach(LlamaCheckpoint::close);
     }
 
     @Test
-    void ggufFloatWeightsEqualTheBf16WeightsExactly() throws Exception {
-        try (LlamaCheckpoint hf = LlamaCheckpoint.load(Fixtures.tinyHf())) {
-            for (String kind : List.of("f32", "f16")) {
-                try (LlamaCheckpoint gguf = LlamaCheckpoint.load(Fixtures.tinyGguf(kind))) {
-                    assertEquals(hf.names(), gguf.names(), kind);
-                    for (String name : hf.names()) {
-                        assertArrayEquals(hf.tensor(name).shape(), gguf.tensor(name).shape(), kind + " " + name);
-                        assertArrayEquals(hf.tensor(name).toFloatArray(), gguf.tensor(name).toFloatArray(), kind + " " + name);
-                    }
-                }
+    void loadsTheHuggingFaceFolder() {
+        assertEquals(LlamaConfig.preset("tiny-llama31"), hf.config());
+        assertEquals(List.of(128001, 128008, 128009), hf.generationConfig().eosTokenIds());
+        assertEquals(2 + 2 * 9, hf.names().size());
+        assertFalse(hf.names().contains(LlamaLayout.LM_HEAD));
+        LlamaWeights weights = hf.weights();
+        assertEquals(2, weights.layers().size());
+        assertSame(weights.embedTokens(), weights.lmHead(), "tied embeddings");
+        assertEquals(DType.BF16, weights.layers().get(1).qProj().dtype());
+        assertArrayEquals(new int[] {32, 64}, weights.layers().get(0).kProj().shape());
+        assertArrayEquals(new int[] {64, 64}, weights.layers().get(0).oProj().shape());
+    }
+
+    @Test
+    void ggufFloatWeightsEqualTheBf16WeightsExactly() {
+        for (String kind : List.of("f32", "f16")) {
+            LlamaCheckpoint gguf = GGUF.get(kind);
+            assertEquals(hf.names(), gguf.names(), kind);
+            for (String name : hf.names()) {
+                assertArrayEquals(hf.tensor(name).shape(), gguf.tensor(name).shape(), kind + " " + name);
+                assertArrayEquals(hf.tensor(name).toFloatArray(), gguf.tensor(name).toFloatArray(), kind + " " + name);
             }
         }
     }
@@ -49,31 +63,27 @@ class LlamaCheckpointTest {
     /** Guards the test above: the file really stores q/k rows permuted, so skipping the un-permute would fail it. */
     @Test
     void ggufFilesStoreQueryRowsPermuted() throws Exception {
-        try (LlamaCheckpoint hf = LlamaCheckpoint.load(Fixtures.tinyHf());
-             GgufFile gguf = GgufFile.open(Fixtures.tinyGguf("f32"))) {
+        try (GgufFile gguf = GgufFile.open(Fixtures.tinyGguf("f32"))) {
             Tensor hfQ = hf.tensor(LlamaLayout.layer(0, "self_attn.q_proj")), fileQ = gguf.tensor("blk.0.attn_q.weight");
             // GGUF row 1 of head 0 is HF row d/2 = 8
             assertArrayEquals(hfQ.slice(0, 8, 9).toFloatArray(), fileQ.slice(0, 1, 2).toFloatArray());
-            assertFalse(java.util.Arrays.equals(hfQ.toFloatArray(), fileQ.toFloatArray()));
+            assertFalse(Arrays.equals(hfQ.toFloatArray(), fileQ.toFloatArray()));
         }
     }
 
     @Test
-    void quantizedWeightsStayWithinTheBlockErrorBound() throws Exception {
-        try (LlamaCheckpoint hf = LlamaCheckpoint.load(Fixtures.tinyHf())) {
-            for (String kind : List.of("q8_0", "q4_0")) {
-                try (LlamaCheckpoint gguf = LlamaCheckpoint.load(Fixtures.tinyGguf(kind))) {
-                    for (String name : hf.names()) {
-                        float[] exact = hf.tensor(name).toFloatArray(), decoded = gguf.tensor(name).toFloatArray();
-                        if (hf.tensor(name).rank() == 1) {   // norms stay F32
-                            assertTrue(gguf.quantized(name).isEmpty(), name);
-                            assertArrayEquals(exact, decoded, kind + " " + name);
-                            continue;
-                        }
-                        assertTrue(gguf.quantized(name).isPresent(), kind + " " + name + " should be stored quantized");
-                        assertWithinBlockBound(kind, name, exact, decoded);
-                    }
+    void quantizedWeightsStayWithinTheBlockErrorBound() {
+        for (String kind : List.of("q8_0", "q4_0")) {
+            LlamaCheckpoint gguf = GGUF.get(kind);
+            for (String name : hf.names()) {
+                float[] exact = hf.tensor(name).toFloatArray(), decoded = gguf.tensor(name).toFloatArray();
+                if (hf.tensor(name).rank() == 1) {   // norms stay F32
+                    assertTrue(gguf.quantized(name).isEmpty(), name);
+                    assertArrayEquals(exact, decoded, kind + " " + name);
+                    continue;
                 }
+                assertTrue(gguf.quantized(name).isPresent(), kind + " " + name + " should be stored quantized");
+                assertWithinBlockBound(kind, name, exact, decoded);
             }
         }
     }
@@ -92,7 +102,9 @@ class LlamaCheckpointTest {
             for (int j = 0; j < 32; j++) {
                 int i = block * 32 + j;
                 double error = Math.abs(exact[i] - decoded[i]);
-                if (error > bound * (1 + 1e-6)) fail(kind + " " + name + " element " + i + ": " + decoded[i] + " vs " + exact[i] + " exceeds the bound " + bound);
+                if (error > bound * (1 + 1e-6)) {
+                    fail(kind + " " + name + " element " + i + ": " + decoded[i] + " vs " + exact[i] + " exceeds the bound " + bound);
+                }
             }
         }
     }
@@ -102,19 +114,16 @@ class LlamaCheckpointTest {
      * Quantizing the BF16 weights that way must give exactly the bytes in the files, rows in HF order.
      */
     @Test
-    void quantizedBlocksAreTheReferenceQuantizationOfTheBf16Weights() throws Exception {
-        try (LlamaCheckpoint hf = LlamaCheckpoint.load(Fixtures.tinyHf())) {
-            for (String kind : List.of("q8_0", "q4_0")) {
-                try (LlamaCheckpoint gguf = LlamaCheckpoint.load(Fixtures.tinyGguf(kind))) {
-                    for (String name : hf.names()) {
-                        if (gguf.quantized(name).isEmpty()) continue;
-                        QuantizedTensor stored = gguf.quantized(name).get();
-                        byte[] expected = kind.equals("q8_0") ? ReferenceQuantizer.q8_0(hf.tensor(name).toFloatArray())
-                                : ReferenceQuantizer.q4_0(hf.tensor(name).toFloatArray());
-                        assertEquals(kind.equals("q8_0") ? GgufType.Q8_0 : GgufType.Q4_0, stored.type());
-                        assertArrayEquals(expected, stored.blocks().toArray(ValueLayout.JAVA_BYTE), kind + " " + name);
-                    }
-                }
+    void quantizedBlocksAreTheReferenceQuantizationOfTheBf16Weights() {
+        for (String kind : List.of("q8_0", "q4_0")) {
+            LlamaCheckpoint gguf = GGUF.get(kind);
+            for (String name : hf.names()) {
+                if (gguf.quantized(name).isEmpty()) continue;
+                QuantizedTensor stored = gguf.quantized(name).get();
+                float[] weights = hf.tensor(name).toFloatArray();
+                byte[] expected = kind.equals("q8_0") ? ReferenceQuantizer.q8_0(weights) : ReferenceQuantizer.q4_0(weights);
+                assertEquals(kind.equals("q8_0") ? GgufType.Q8_0 : GgufType.Q4_0, stored.type());
+                assertArrayEquals(expected, stored.blocks().toArray(ValueLayout.JAVA_BYTE), kind + " " + name);
             }
         }
     }

@@ -27,11 +27,7 @@ class RopeTablesTest {
     @Test
     void divisorsOfTheFixtureAreTheReadmeValues() throws Exception {
         LlamaConfig config = LlamaConfig.load(Fixtures.tinyHf().resolve("config.json"));
-        LlamaConfig plain = LlamaConfig.preset("tiny-llama31");
-        plain = new LlamaConfig(plain.architectures(), plain.hiddenSize(), plain.intermediateSize(), plain.numHiddenLayers(),
-                plain.numAttentionHeads(), plain.numKeyValueHeads(), plain.headDim(), plain.ropeTheta(), null,
-                plain.rmsNormEps(), plain.tieWordEmbeddings(), plain.vocabSize(), plain.maxPositionEmbeddings(),
-                plain.bosTokenId(), plain.eosTokenIds(), plain.torchDtype());
+        LlamaConfig plain = config.withRopeScaling(null);
         double[] scaled = RopeTables.inverseFrequencies(config), unscaled = RopeTables.inverseFrequencies(plain);
         double[] readme = {1, 1, 1, 1, 3.29226, 32, 32, 32};
         for (int i = 0; i < readme.length; i++) assertEquals(readme[i], unscaled[i] / scaled[i], 1e-5, "divisor " + i);

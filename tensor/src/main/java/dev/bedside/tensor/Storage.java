@@ -5,10 +5,11 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
- * Where a tensor's elements live: a heap {@code float[]} (all compute) or a {@link MemorySegment}
- * (weights memory-mapped from a checkpoint, in F32, F16 or BF16, little-endian).
+ * Where a tensor's elements live: a heap {@code float[]} (all compute), a {@link MemorySegment}
+ * (weights memory-mapped from a checkpoint, in F32, F16 or BF16, little-endian), or a block-quantized
+ * {@link QuantizedMatrix} (frozen 4- and 8-bit weights).
  */
-public sealed interface Storage permits Storage.Heap, Storage.Segment {
+public sealed interface Storage permits Storage.Heap, Storage.Segment, Storage.Quantized {
 
     DType dtype();
 
@@ -33,6 +34,7 @@ public sealed interface Storage permits Storage.Heap, Storage.Segment {
         static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
         public Segment {
+            if (dtype.isQuantized()) throw new IllegalArgumentException(dtype + " weights are held by a QuantizedMatrix, not a plain segment");
             if (segment.byteSize() % dtype.bytes() != 0) {
                 throw new IllegalArgumentException("segment of " + segment.byteSize()
                         + " bytes is not a whole number of " + dtype + " elements");
@@ -46,6 +48,7 @@ public sealed interface Storage permits Storage.Heap, Storage.Segment {
                 case F32 -> segment.getAtIndex(F32, index);
                 case F16 -> DType.f16ToFloat(segment.getAtIndex(U16, index));
                 case BF16 -> DType.bf16ToFloat(segment.getAtIndex(U16, index));
+                case Q8_0, Q4_0, NF4 -> throw new IllegalStateException("unreachable: quantized segment");
             };
         }
 
@@ -54,7 +57,25 @@ public sealed interface Storage permits Storage.Heap, Storage.Segment {
                 case F32 -> segment.setAtIndex(F32, index, value);
                 case F16 -> segment.setAtIndex(U16, index, DType.floatToF16(value));
                 case BF16 -> segment.setAtIndex(U16, index, DType.floatToBf16(value));
+                case Q8_0, Q4_0, NF4 -> throw new IllegalStateException("unreachable: quantized segment");
             }
+        }
+    }
+
+    /** A block-quantized weight matrix, read-only; element i is row i / cols, column i % cols. */
+    record Quantized(QuantizedMatrix matrix) implements Storage {
+        public DType dtype() { return matrix.dtype(); }
+
+        public long length() { return (long) matrix.rows() * matrix.cols(); }
+
+        public float get(long index) {
+            float[] one = new float[1];
+            matrix.decode((int) (index / matrix.cols()), (int) (index % matrix.cols()), 1, one, 0);
+            return one[0];
+        }
+
+        public void set(long index, float value) {
+            throw new UnsupportedOperationException(matrix.dtype() + " weights are read-only");
         }
     }
 }

@@ -49,6 +49,17 @@ public final class Tensor {
         return new Tensor(new Storage.Segment(segment, dtype), shape.clone(), rowMajorStrides(shape), 0);
     }
 
+    /** A [rows, cols] tensor over a block-quantized matrix (read-only; kernels decode it block by block). */
+    public static Tensor ofQuantized(QuantizedMatrix matrix) {
+        int[] shape = {matrix.rows(), matrix.cols()};
+        return new Tensor(new Storage.Quantized(matrix), shape, rowMajorStrides(shape), 0);
+    }
+
+    /** Bytes the elements occupy in their storage (for quantized weights: codes and scales). */
+    public long storageBytes() {
+        return storage instanceof Storage.Quantized(QuantizedMatrix m) ? m.bytes() : numelLong() * dtype().bytes();
+    }
+
     /** Uniform values in [low, high), reproducible from the seed. */
     public static Tensor uniform(long seed, float low, float high, int... shape) {
         SplittableRandom random = new SplittableRandom(seed);
@@ -187,6 +198,8 @@ public final class Tensor {
         float[] out = new float[numel()];
         if (isHeapContiguous()) {
             System.arraycopy(data(), (int) offset, out, 0, out.length);
+        } else if (isContiguous()) {
+            for (int i = 0; i < out.length; i++) out[i] = storage.get(offset + i);   // a segment, widened in order
         } else {
             copyStrided(out);
         }

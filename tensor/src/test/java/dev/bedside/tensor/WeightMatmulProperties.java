@@ -12,7 +12,37 @@ import net.jqwik.api.*;
 class WeightMatmulProperties {
     private final Backend fast = new CpuBackend(), reference = new ScalarBackend();
 
-    enum Storage { HEAP_F32, SEGMENT_F32, SEGMENT_BF16, SEGMENT_F16 }
+    enum Storage { HEAP_F32, SEGMENT_F32, SEGMENT_BF16, SEGMENT_F16, QUANTIZED }
+
+    /**
+     * A minimal quantized format for testing the kernels' quantized paths: one scale per row, int8 codes.
+     * The real formats (Q8_0, Q4_0, NF4) live in the quant module with their own tests.
+     */
+    record RowInt8(int rows, int cols, byte[] codes, float[] scales) implements QuantizedMatrix {
+        static RowInt8 of(Tensor dense) {
+            int rows = dense.dim(0), cols = dense.dim(1);
+            byte[] codes = new byte[rows * cols];
+            float[] scales = new float[rows];
+            float[] v = dense.data();
+            for (int r = 0; r < rows; r++) {
+                float max = 0;
+                for (int c = 0; c < cols; c++) max = Math.max(max, Math.abs(v[r * cols + c]));
+                scales[r] = max / 127;
+                for (int c = 0; c < cols; c++) codes[r * cols + c] = (byte) Math.round(scales[r] == 0 ? 0 : v[r * cols + c] / scales[r]);
+            }
+            return new RowInt8(rows, cols, codes, scales);
+        }
+        public DType dtype() { return DType.Q8_0; }
+        public long bytes() { return codes.length + 4L * rows; }
+        public void decode(int row, int col, int n, float[] dst, int dstOff) {
+            for (int i = 0; i < n; i++) dst[dstOff + i] = scales[row] * codes[row * cols + col + i];
+        }
+        public float dot(int row, float[] x, int xOff) {
+            float sum = 0;
+            for (int i = 0; i < cols; i++) sum += scales[row] * codes[row * cols + i] * x[xOff + i];
+            return sum;
+        }
+    }
 
     /** The weight in the chosen storage, holding exactly the values of {@code dense} rounded to that type. */
     private static Tensor store(Tensor dense, Storage kind, Arena arena) {
@@ -21,6 +51,7 @@ class WeightMatmulProperties {
         ValueLayout.OfShort u16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
         return switch (kind) {
             case HEAP_F32 -> dense;
+            case QUANTIZED -> Tensor.ofQuantized(RowInt8.of(dense));
             case SEGMENT_F32 -> {
                 MemorySegment seg = arena.allocate(4L * v.length + 1).asSlice(1, 4L * v.length);   // deliberately unaligned
                 for (int i = 0; i < v.length; i++) seg.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), i, v[i]);

@@ -79,9 +79,11 @@ final class GgufCursor {
 
     /** A GGUF string: u64 byte length, then UTF-8 bytes. */
     String string(String what) throws CheckpointException {
-        long length = i64(what + " length");
+        long length = i64(what);
         need(length, what);
-        byte[] utf8 = bytes.asSlice(position, length).toArray(ValueLayout.JAVA_BYTE);
+        if (length > Integer.MAX_VALUE - 8) throw new CheckpointException(path, what + ": string of " + length + " bytes");
+        byte[] utf8 = new byte[(int) length];
+        MemorySegment.copy(bytes, ValueLayout.JAVA_BYTE, position, utf8, 0, utf8.length);
         position += length;
         return new String(utf8, StandardCharsets.UTF_8);
     }

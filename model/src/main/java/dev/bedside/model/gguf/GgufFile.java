@@ -74,7 +74,7 @@ public final class GgufFile implements AutoCloseable {
         for (long i = 0; i < kvCount; i++) {
             String key = in.string("metadata key " + i);
             int type = in.i32("type of metadata '" + key + "'");
-            if (metadata.put(key, GgufValues.read(in, type, key, path)) != null) {
+            if (metadata.put(key, GgufValues.read(in, type, "metadata '" + key + "'", path)) != null) {
                 throw new CheckpointException(path, "metadata key '" + key + "' appears twice");
             }
         }

@@ -14,8 +14,8 @@ final class GgufValues {
     static final int UINT8 = 0, INT8 = 1, UINT16 = 2, INT16 = 3, UINT32 = 4, INT32 = 5, FLOAT32 = 6, BOOL = 7,
             STRING = 8, ARRAY = 9, UINT64 = 10, INT64 = 11, FLOAT64 = 12;
 
-    static Object read(GgufCursor in, int type, String key, Path path) throws CheckpointException {
-        String what = "metadata '" + key + "'";
+    /** {@code what} names the value in messages, e.g. "metadata 'general.name'". */
+    static Object read(GgufCursor in, int type, String what, Path path) throws CheckpointException {
         return switch (type) {
             case UINT8 -> (long) (in.i8(what) & 0xFF);
             case INT8 -> (long) in.i8(what);
@@ -32,17 +32,18 @@ final class GgufValues {
                 yield b == 1;
             }
             case STRING -> in.string(what);
-            case ARRAY -> readArray(in, key, path);
+            case ARRAY -> readArray(in, what, path);
             default -> throw new CheckpointException(path, what + ": unknown value type " + type);
         };
     }
 
-    private static List<Object> readArray(GgufCursor in, String key, Path path) throws CheckpointException {
-        int elementType = in.i32("element type of metadata '" + key + "'");
-        long count = in.i64("length of metadata '" + key + "'");
-        in.need(Long.compareUnsigned(count, in.remaining()) > 0 ? -1 : count * minimumBytes(elementType), count + " elements of metadata '" + key + "'");
+    private static List<Object> readArray(GgufCursor in, String what, Path path) throws CheckpointException {
+        int elementType = in.i32(what);
+        long count = in.i64(what);
+        in.need(Long.compareUnsigned(count, in.remaining()) > 0 ? -1 : count * minimumBytes(elementType),
+                what + " (" + Long.toUnsignedString(count) + " elements)");
         List<Object> values = new ArrayList<>((int) Math.min(count, 1 << 20));
-        for (long i = 0; i < count; i++) values.add(read(in, elementType, key, path));
+        for (long i = 0; i < count; i++) values.add(read(in, elementType, what, path));
         return values;
     }
 

@@ -37,6 +37,7 @@ final class SafetensorsDTypes {
             case F32 -> "F32";
             case F16 -> "F16";
             case BF16 -> "BF16";
+            case Q8_0, Q4_0, NF4 -> throw new IllegalArgumentException(dtype + " is not a safetensors dtype: store its blocks as U8 tensors");
         };
     }
 }

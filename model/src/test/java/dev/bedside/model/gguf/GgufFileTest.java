@@ -131,6 +131,27 @@ class GgufFileTest {
         }
     }
 
+    @Test
+    void viewsHalfPrecisionTensors(@TempDir Path dir) throws Exception {
+        float[] values = {1.5f, -2.25f, 1e-3f, 65504f};
+        byte[] f16 = new byte[8], bf16 = new byte[8];
+        for (int i = 0; i < 4; i++) {
+            short h = Float.floatToFloat16(values[i]), b = DType.floatToBf16(values[i]);
+            f16[2 * i] = (byte) h; f16[2 * i + 1] = (byte) (h >> 8);
+            bf16[2 * i] = (byte) b; bf16[2 * i + 1] = (byte) (b >> 8);
+        }
+        Path file = new GgufBuilder().tensor("h", 1, f16, 2, 2).tensor("b", 30, bf16, 4).write(dir.resolve("half.gguf"));
+        try (GgufFile gguf = GgufFile.open(file)) {
+            Tensor h = gguf.tensor("h"), b = gguf.tensor("b");
+            assertEquals(DType.F16, h.dtype());
+            assertEquals(DType.BF16, b.dtype());
+            for (int i = 0; i < 4; i++) {
+                assertEquals(Float.float16ToFloat(Float.floatToFloat16(values[i])), h.get(i / 2, i % 2));
+                assertEquals(DType.bf16ToFloat(DType.floatToBf16(values[i])), b.get(i));
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- malformed files
 
     private static void assertRefused(Path file, String... phrases) {

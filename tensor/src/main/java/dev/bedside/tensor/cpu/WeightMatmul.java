@@ -4,6 +4,7 @@ import dev.bedside.tensor.Checks;
 import dev.bedside.tensor.Checks.LinearShape;
 import dev.bedside.tensor.DType;
 import dev.bedside.tensor.Parallel;
+import dev.bedside.tensor.QuantizedMatrix;
 import dev.bedside.tensor.ShapeException;
 import dev.bedside.tensor.Storage;
 import dev.bedside.tensor.Tensor;
@@ -50,6 +51,13 @@ public final class WeightMatmul {
         LinearShape s = LinearShape.of("linear", x, w, y);
         float[] X = x.data(), Y = y.data();
         int xo = (int) x.offset(), yo = (int) y.offset(), in = s.in(), out = s.out(), rows = s.rows();
+        if (rows == 1 && w.storage() instanceof Storage.Quantized(QuantizedMatrix m)) {
+            // Decoding one token: a fused dequantize-dot per weight row, no buffer at all.
+            Parallel.forRange(out, 64, (start, end) -> {
+                for (int o = start; o < end; o++) Y[yo + o] = m.dot(o, X, xo);
+            });
+            return;
+        }
         Parallel.forRange(out, PANEL_ROWS, (start, end) -> {
             float[] buffer = panel(PANEL_ROWS * in);
             for (int o0 = start; o0 < end; o0 += PANEL_ROWS) {
@@ -105,6 +113,7 @@ public final class WeightMatmul {
     public static void widenRow(Tensor w, long from, float[] dst, int dstOff, int n) {
         switch (w.storage()) {
             case Storage.Heap(float[] data) -> System.arraycopy(data, Math.toIntExact(from), dst, dstOff, n);
+            case Storage.Quantized(QuantizedMatrix m) -> m.decode((int) (from / m.cols()), (int) (from % m.cols()), n, dst, dstOff);
             case Storage.Segment(MemorySegment seg, DType dtype) -> {
                 switch (dtype) {
                     case F32 -> MemorySegment.copy(seg, F32_LE, from * 4, dst, dstOff, n);

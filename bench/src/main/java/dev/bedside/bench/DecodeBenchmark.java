@@ -1,0 +1,84 @@
+package dev.bedside.bench;
+
+import dev.bedside.autograd.Autograd;
+import dev.bedside.model.KvCache;
+import dev.bedside.model.LlamaModel;
+import dev.bedside.model.LlamaWeights;
+import dev.bedside.model.generate.Sampler;
+import dev.bedside.tensor.Backends;
+import dev.bedside.tensor.Parallel;
+import dev.bedside.tensor.Tensor;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Prefill and greedy-decode speed of a Llama model. Decoding one token reads every weight once, so its
+ * speed is bounded by memory bandwidth: the result carries the bytes read per token and the bandwidth this
+ * machine streams (measured in the same run), and their ratio, the speed a perfect kernel would reach.
+ */
+public final class DecodeBenchmark {
+    private DecodeBenchmark() {}
+
+    public record Result(String backend, int threads, int promptTokens, int decodeTokens, double prefillTokensPerSecond,
+                         double decodeTokensPerSecond, long weightBytesPerToken, double bandwidthGBs) {
+        /** Tokens per second if decoding did nothing but stream the weights at the measured bandwidth. */
+        public double bandwidthBoundTokensPerSecond() { return bandwidthGBs * 1e9 / weightBytesPerToken; }
+    }
+
+    /**
+     * Times a prefill of {@code promptTokens} random ids followed by {@code decodeTokens} greedy steps,
+     * {@code repeats} times after one untimed run of the same size (so the JIT has compiled every path);
+     * reports the medians.
+     */
+    public static Result run(LlamaModel model, LlamaWeights weights, int promptTokens, int decodeTokens, int repeats) {
+        int vocab = model.config().vocabSize();
+        int[] prompt = new SplittableRandom(7).ints(promptTokens, 0, vocab).toArray();
+        double[] prefill = new double[repeats], decode = new double[repeats];
+        try (var scope = Autograd.noGrad()) {
+            timeOnce(model, prompt, decodeTokens, new double[2]);
+            for (int r = 0; r < repeats; r++) {
+                double[] seconds = new double[2];
+                timeOnce(model, prompt, decodeTokens, seconds);
+                prefill[r] = promptTokens / seconds[0];
+                decode[r] = decodeTokens / seconds[1];
+            }
+        }
+        return new Result(Backends.current().name(), Parallel.threads(), promptTokens, decodeTokens, median(prefill),
+                median(decode), bytesReadPerToken(weights), MemoryBandwidth.measureGBs());
+    }
+
+    /** One prefill and {@code steps} greedy steps; seconds[0] and [1] receive their wall times. */
+    private static void timeOnce(LlamaModel model, int[] prompt, int steps, double[] seconds) {
+        long start = System.nanoTime();
+        KvCache cache = model.newCache(prompt.length + steps + 1);
+        float[] logits = model.lastLogits(model.hidden(prompt, cache));
+        seconds[0] = (System.nanoTime() - start) / 1e9;
+        start = System.nanoTime();
+        for (int i = 0; i < steps; i++) logits = model.lastLogits(model.hidden(new int[] {Sampler.argmax(logits)}, cache));
+        seconds[1] = (System.nanoTime() - start) / 1e9;
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    /** Every matrix is read once per token, the LM head included; of the embedding only one row. */
+    static long bytesReadPerToken(LlamaWeights w) {
+        Map<Tensor, Boolean> seen = new IdentityHashMap<>();
+        long bytes = 0;
+        for (LlamaWeights.Layer l : w.layers()) {
+            for (Tensor t : new Tensor[] {l.inputLayernorm(), l.qProj(), l.kProj(), l.vProj(), l.oProj(), l.postAttentionLayernorm(),
+                    l.gateProj(), l.upProj(), l.downProj()}) {
+                if (seen.put(t, true) == null) bytes += t.numelLong() * t.dtype().bytes();
+            }
+        }
+        bytes += w.norm().numelLong() * w.norm().dtype().bytes();
+        bytes += w.lmHead().numelLong() * w.lmHead().dtype().bytes();
+        return bytes;
+    }
+}
