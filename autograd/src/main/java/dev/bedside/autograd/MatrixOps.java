@@ -49,17 +49,11 @@ public final class MatrixOps {
         }, x, weight);
     }
 
-    /** y = x · wᵀ (written): gemm for an F32 heap weight, {@link Backend#linear} for one in another storage. */
-    static void timesWeightTransposed(Tensor x, Tensor w, Tensor y) {
-        if (w.isHeapContiguous()) Backends.current().gemm(x, false, w, true, y, 1f, 0f);
-        else Backends.current().linear(x, w, y);
-    }
+    /** y = x · wᵀ (written), the weight read in whatever storage it has. */
+    static void timesWeightTransposed(Tensor x, Tensor w, Tensor y) { Backends.current().linear(x, w, y); }
 
-    /** dx += dy · w: gemm for an F32 heap weight, {@link Backend#linearBackward} for one in another storage. */
-    static void addTimesWeight(Tensor dy, Tensor w, Tensor dx) {
-        if (w.isHeapContiguous()) Backends.current().gemm(dy, false, w, false, dx, 1f, 1f);
-        else Backends.current().linearBackward(dy, w, dx);
-    }
+    /** dx += dy · w, the weight read in whatever storage it has. */
+    static void addTimesWeight(Tensor dy, Tensor w, Tensor dx) { Backends.current().linearBackward(dy, w, dx); }
 
     private static void requireFit(String op, Var a, boolean transA, Var b, boolean transB) {
         if (a.rank() != 2 || b.rank() != 2) throw new ShapeException(op, "needs 2-D operands", a.shape(), b.shape());
