@@ -19,6 +19,7 @@ public final class Main {
 
     static {
         register("bench", "bench gemm|... — benchmarks (prints one JSON line)", BenchCommand::run);
+        register("tokenize", TokenizeCommand.HELP, TokenizeCommand::run);
     }
 
     private static void register(String name, String help, Command command) {
