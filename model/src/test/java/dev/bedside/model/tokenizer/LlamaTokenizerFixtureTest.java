@@ -152,6 +152,18 @@ class LlamaTokenizerFixtureTest {
         assertEquals("<|end_header_id|>", config.addedTokens().get(128007));
     }
 
+    /** One piece of 200,000 bytes (a whitespace run, a run of letters) must not take quadratic time. */
+    @Test
+    @org.junit.jupiter.api.Timeout(20)
+    void longPiecesAreFast() {
+        Tokenizer t = SharedFixtures.json();
+        for (String text : List.of(" ".repeat(200_000) + "x", "ab".repeat(100_000), "=".repeat(200_000))) {
+            int[] ids = t.encode(text, false);
+            assertEquals(text, t.decode(ids));
+            assertTrue(ids.length <= text.length() / 2, "merges applied: " + ids.length + " tokens");
+        }
+    }
+
     @Test
     void pythonStripMatchesJinjaTrim() {
         // Python's str.isspace is true for \x1c-\x1f, \x85 and no-break spaces; false for zero-width space U+200B.
