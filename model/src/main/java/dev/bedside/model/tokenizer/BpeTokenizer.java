@@ -23,7 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class BpeTokenizer implements Tokenizer {
 
-    private static final int CACHE_LIMIT = 200_000;
+    private static final int CACHE_LIMIT = 200_000;   // pieces; the cache starts over when full
+    private static final int CACHE_MAX_PIECE = 256;   // chars; longer pieces are rare and not worth keeping
 
     private final String source;
     private final String[] tokens;           // id -> text as stored (byte-level alphabet, or plain text for special)
@@ -138,6 +139,10 @@ public final class BpeTokenizer implements Tokenizer {
     private void encodeOrdinary(String text, IntList out) {
         if (text.isEmpty()) return;
         for (String piece : Llama3Split.split(text)) {
+            if (piece.length() > CACHE_MAX_PIECE) {
+                out.addAll(bpe(piece));
+                continue;
+            }
             int[] ids = cache.get(piece);
             if (ids == null) {
                 ids = bpe(piece);
@@ -195,6 +200,7 @@ public final class BpeTokenizer implements Tokenizer {
      */
     int[] mergeLong(int[] symbols) {
         int n = symbols.length;
+        if (n == 0) return symbols;
         int[] next = new int[n], prev = new int[n];
         for (int i = 0; i < n; i++) {
             next[i] = i + 1 < n ? i + 1 : -1;
