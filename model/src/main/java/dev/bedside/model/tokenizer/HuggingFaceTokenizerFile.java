@@ -51,9 +51,13 @@ final class HuggingFaceTokenizerFile {
         Map<String, Integer> vocab = parsed.vocab();
         if (vocab.isEmpty()) throw Json.error(f, "model.vocab is missing or empty");
         JsonNode added = root.path("added_tokens");
-        int size = 0;
-        for (int id : vocab.values()) size = Math.max(size, id + 1);
-        for (JsonNode a : added) size = Math.max(size, idOf(f, "added_tokens", a.path("id")) + 1);
+        long maxId = -1;
+        for (int id : vocab.values()) maxId = Math.max(maxId, id);
+        for (JsonNode a : added) maxId = Math.max(maxId, idOf(f, "added_tokens", a.path("id")));
+        if (maxId > 2L * (vocab.size() + added.size()) + 1024) { // refuse absurd ids before allocating for them
+            throw Json.error(f, "token ids run up to " + maxId + " but there are only " + (vocab.size() + added.size()) + " tokens");
+        }
+        int size = (int) maxId + 1;
         String[] tokens = new String[size];
         boolean[] special = new boolean[size];
         for (var e : vocab.entrySet()) tokens[e.getValue()] = e.getKey();
@@ -81,7 +85,12 @@ final class HuggingFaceTokenizerFile {
         }
         Set<Integer> eos = new LinkedHashSet<>();
         if (config != null && config.eosToken() != null) eos.add(indexOf(tokens, config.eosToken(), configJson, "eos_token"));
-        if (generationConfigJson != null) eos.addAll(generationEos(generationConfigJson));
+        if (generationConfigJson != null) {
+            for (int id : generationEos(generationConfigJson)) {
+                if (id < 0 || id >= size) throw Json.error(generationConfigJson, "eos_token_id " + id + " is not a token id below " + size);
+                eos.add(id);
+            }
+        }
         if (config != null) checkAddedTokensDecoder(configJson, config.addedTokens(), tokens, f);
 
         return new BpeTokenizer(f.toString(), tokens, special, merges, model.path("ignore_merges").asBoolean(false),
