@@ -141,6 +141,23 @@ class LlamaTokenizerFixtureTest {
         }
     }
 
+    /** cases.jsonl has two chat-formatted prompts (encoded by Hugging Face tokenizers). */
+    @Test
+    void chatFormatReproducesTheChatCases() throws IOException {
+        List<Case> cases = cases();
+        Case hi = cases.stream().filter(c -> c.text().endsWith("user<|end_header_id|>\n\nHi!<|eot_id|>")).findFirst().orElseThrow();
+        Case withSystem = cases.stream().filter(c -> c.text().contains("dementia caregivers.<|eot_id|>")).findFirst().orElseThrow();
+        ChatFormat format = new ChatFormat(SharedFixtures.json());
+        List<ChatFormat.Message> dialog = List.of(new ChatFormat.Message("user", "Hi!"));
+        assertEquals(hi.text(), format.render(dialog, false));
+        assertArrayEquals(hi.ids(), format.encode(dialog, false));
+        List<ChatFormat.Message> withSystemDialog = List.of(
+                new ChatFormat.Message("system", "Cutting Knowledge Date: December 2023\nToday Date: 26 Jul 2024\n\nYou are a helpful assistant for dementia caregivers."),
+                new ChatFormat.Message("user", "How do I talk to my mother about her diagnosis?"));
+        assertEquals(withSystem.text(), format.render(withSystemDialog, true));
+        assertArrayEquals(withSystem.ids(), format.encode(withSystemDialog, true));
+    }
+
     /** The template ChatFormat implements is the one the fixture's tokenizer_config.json carries. */
     @Test
     void chatFormatImplementsTheConfiguredTemplate() throws IOException {
