@@ -141,6 +141,23 @@ class LlamaTokenizerFixtureTest {
         }
     }
 
+    /** cases.jsonl has two chat-formatted prompts (encoded by Hugging Face tokenizers). */
+    @Test
+    void chatFormatReproducesTheChatCases() throws IOException {
+        List<Case> cases = cases();
+        Case hi = cases.stream().filter(c -> c.text().endsWith("user<|end_header_id|>\n\nHi!<|eot_id|>")).findFirst().orElseThrow();
+        Case withSystem = cases.stream().filter(c -> c.text().contains("dementia caregivers.<|eot_id|>")).findFirst().orElseThrow();
+        ChatFormat format = new ChatFormat(SharedFixtures.json());
+        List<ChatFormat.Message> dialog = List.of(new ChatFormat.Message("user", "Hi!"));
+        assertEquals(hi.text(), format.render(dialog, false));
+        assertArrayEquals(hi.ids(), format.encode(dialog, false));
+        List<ChatFormat.Message> withSystemDialog = List.of(
+                new ChatFormat.Message("system", "Cutting Knowledge Date: December 2023\nToday Date: 26 Jul 2024\n\nYou are a helpful assistant for dementia caregivers."),
+                new ChatFormat.Message("user", "How do I talk to my mother about her diagnosis?"));
+        assertEquals(withSystem.text(), format.render(withSystemDialog, true));
+        assertArrayEquals(withSystem.ids(), format.encode(withSystemDialog, true));
+    }
+
     /** The template ChatFormat implements is the one the fixture's tokenizer_config.json carries. */
     @Test
     void chatFormatImplementsTheConfiguredTemplate() throws IOException {
@@ -150,6 +167,18 @@ class LlamaTokenizerFixtureTest {
         assertEquals("<|eot_id|>", config.eosToken());
         assertEquals(256, config.addedTokens().size());
         assertEquals("<|end_header_id|>", config.addedTokens().get(128007));
+    }
+
+    /** One piece of 200,000 bytes (a whitespace run, a run of letters) must not take quadratic time. */
+    @Test
+    @org.junit.jupiter.api.Timeout(20)
+    void longPiecesAreFast() {
+        Tokenizer t = SharedFixtures.json();
+        for (String text : List.of(" ".repeat(200_000) + "x", "ab".repeat(100_000), "=".repeat(200_000))) {
+            int[] ids = t.encode(text, false);
+            assertEquals(text, t.decode(ids));
+            assertTrue(ids.length <= text.length() / 2, "merges applied: " + ids.length + " tokens");
+        }
     }
 
     @Test
