@@ -134,6 +134,31 @@ class LoraAdapterTest {
     }
 
     @Test
+    void dropoutOnlyWhileTrainingAndReproducibleFromTheSeed() throws IOException {
+        onScalarBackend(() -> {
+            LoraConfig config = new LoraConfig(4, 8, 0.3, List.of("q_proj", "v_proj", "up_proj"), false, null);
+            float[][] eval = new float[2][], train = new float[2][];
+            for (int run = 0; run < 2; run++) {
+                LoraAdapter adapter = track(LoraAdapter.attach(model, config, 5));
+                // Non-zero B so the adapter (and its dropout) shows in the output.
+                adapter.parameters().forEach((name, p) -> {
+                    if (name.contains("lora_B")) System.arraycopy(Tensor.uniform(name.hashCode(), -0.5f, 0.5f, p.shape()).data(), 0, p.value().data(), 0, p.numel());
+                });
+                eval[run] = hidden(model);
+                adapter.setTraining(true);
+                train[run] = hidden(model);
+                assertFalse(java.util.Arrays.equals(train[run], hidden(model)), "each training forward draws new masks");
+                adapter.setTraining(false);
+                assertArrayEquals(eval[run], hidden(model), "evaluation mode has no dropout");
+                adapter.detach();
+            }
+            assertTrue(maxAbsDiff(eval[0], train[0]) > 1e-4, "dropout changes the training forward");
+            assertArrayEquals(train[0], train[1], "same seed, same dropout masks");
+            assertArrayEquals(eval[0], eval[1]);
+        });
+    }
+
+    @Test
     void disabledAndDetachedAreTheBaseExactly() throws IOException {
         onScalarBackend(this::disabledAndDetached);
     }
