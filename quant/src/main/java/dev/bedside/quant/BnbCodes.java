@@ -15,6 +15,7 @@ public final class BnbCodes {
             0.07958029955625534f, 0.16093020141124725f, 0.24611230194568634f, 0.33791524171829224f,
             0.44070982933044434f, 0.5626170039176941f, 0.7229568362236023f, 1.0f};
 
+    private static final double[] POWERS_OF_TEN = {1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0};
     private static final float[] DYNAMIC = dynamicMap();
 
     /** A copy of the 16 NF4 values (HF's {@code quant_map}). */
@@ -81,8 +82,6 @@ public final class BnbCodes {
      * float32 {@code linspace(0.1, 1, 2^i + 1)}, times ±10^(i−6), plus 0 and 1, sorted. Arithmetic in float32
      * as torch does it (linspace: start + i·step for the first half, end − (n−1−i)·step for the rest).
      */
-    private static final double[] POWERS_OF_TEN = {1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0};
-
     private static float[] dynamicMap() {
         float[] data = new float[256];
         int count = 0;
