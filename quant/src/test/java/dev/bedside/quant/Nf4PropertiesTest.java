@@ -132,6 +132,22 @@ class Nf4PropertiesTest {
         }
     }
 
+    /** Rows of whole 64-weight blocks take the fused vector dot; compare it with the scalar definition. */
+    @Property(tries = 20)
+    void fusedDotOnRowsOfWholeBlocksEqualsTheScalarReference(@ForAll @IntRange(min = 1, max = 4) int rows, @ForAll @IntRange(min = 1, max = 6) int blocks,
+                                                             @ForAll long seed, @ForAll boolean nested) {
+        int cols = 64 * blocks;
+        Nf4Matrix m = (Nf4Matrix) Quantizer.quantize(Tensor.of(weights(seed, rows * cols), rows, cols), DType.NF4, nested);
+        float[] x = weights(seed + 3, cols + 1);
+        for (int row = 0; row < rows; row++) {
+            float[] w = new float[cols];
+            m.decodeScalar(row, 0, cols, w, 0);
+            double magnitude = 0;
+            for (int i = 0; i < cols; i++) magnitude += Math.abs(w[i] * x[1 + i]);
+            assertEquals(m.dotScalar(row, x, 1), m.dot(row, x, 1), 1e-5 * magnitude + 1e-30, "dot row " + row);
+        }
+    }
+
     @Property(tries = 30)
     void doubleQuantizedDecodeIsCloseToPlainDecode(@ForAll @IntRange(min = 1, max = 40) int rows, @ForAll @IntRange(min = 1, max = 700) int cols,
                                                   @ForAll long seed) {
