@@ -25,6 +25,7 @@ public final class Main {
         register("chat", "chat --model PATH [--system TEXT] [--quant nf4|q4_0|q8_0|none] — interactive chat, streaming", args -> ChatCommand.run(args, System.in, System.out));
         register("bench", "bench gemm|... — benchmarks (prints one JSON line)", BenchCommand::run);
         register("readability", ReadabilityCommand.USAGE + " — Flesch scores (JSON)", ReadabilityCommand::run);
+        register("tokenize", TokenizeCommand.HELP, TokenizeCommand::run);
     }
 
     private static void register(String name, String help, Command command) {
