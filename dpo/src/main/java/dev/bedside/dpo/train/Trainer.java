@@ -140,7 +140,9 @@ public abstract class Trainer {
                 double lr = config.learningRate() * schedule.factor(step);
                 Map<String, Double> line = oneStep(lr, lastCheckpoint);
                 lastMetrics = line;
-                metrics.write(JSON.writeValueAsString(line));
+                ObjectNode json = JSON.valueToTree(line);
+                json.put("step", step);   // an integer, as TRL logs it
+                metrics.write(JSON.writeValueAsString(json));
                 metrics.newLine();
                 metrics.flush();
                 progress.update(step, line.get("loss"), line.get("rewards/accuracies"), lr, line.get("tokens_per_second"));
