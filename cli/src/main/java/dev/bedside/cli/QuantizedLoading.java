@@ -10,4 +10,8 @@ final class QuantizedLoading {
     static LlamaModel load(Path path, String format, int context) {
         throw new UsageException("--quant " + format + " is not available yet: it comes with 4-bit support");
     }
+
+    static LlamaModel random(dev.bedside.model.LlamaConfig config, String format, int context) {
+        throw new UsageException("--quant " + format + " is not available yet: it comes with 4-bit support");
+    }
 }

@@ -102,8 +102,7 @@ final class TrainOptions {
     /** The base model, in 4-bit or 8-bit blocks when --quant asks for it; context long enough for max length. */
     LlamaModel loadModel() throws IOException {
         int context = config.maxLength() > 0 ? config.maxLength() : LlamaModel.DEFAULT_CONTEXT;
-        if (quant.equals("none")) return LlamaModel.load(model, context);
-        return QuantizedLoading.load(model, quant, context);
+        return DpoModels.load(model, quant, context);
     }
 
     Tokenizer tokenizer() throws IOException { return Tokenizers.load(model); }
