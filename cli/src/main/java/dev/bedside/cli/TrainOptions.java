@@ -78,6 +78,7 @@ final class TrainOptions {
         if (args.flag("no-gradient-checkpointing")) json.put("gradient_checkpointing", false);
         if (args.has("steps") && args.has("epochs")) throw new UsageException("give --epochs or --steps, not both");
         if (args.has("steps")) json.remove("num_train_epochs");
+        if (args.has("epochs")) json.remove("max_steps");   // the command line wins over a --config file
         try {
             config = TrainConfig.json().treeToValue(json, TrainConfig.class);
         } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
