@@ -27,6 +27,7 @@ public final class Main {
         register("dpo", DpoCommand.USAGE + " — DPO with LoRA adapters", args -> DpoCommand.run(args, System.out, System.err));
         register("sft", SftCommand.USAGE + " — supervised fine-tuning of LoRA adapters", args -> SftCommand.run(args, System.out, System.err));
         register("readability", ReadabilityCommand.USAGE + " — Flesch scores (JSON)", ReadabilityCommand::run);
+        register("tokenize", TokenizeCommand.HELP, TokenizeCommand::run);
     }
 
     private static void register(String name, String help, Command command) {

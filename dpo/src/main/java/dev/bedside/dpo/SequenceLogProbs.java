@@ -38,14 +38,15 @@ public final class SequenceLogProbs {
 
     /**
      * The reference model's log-prob: the same model with the adapter switched off, without recording anything.
-     * The adapter is switched back on afterwards.
+     * The adapter's on/off state is restored afterwards.
      */
     public static double reference(LoraAdapter adapter, int[] promptIds, int[] completionIds) {
+        boolean wasEnabled = adapter.isEnabled();
         adapter.setEnabled(false);
         try (var scope = Autograd.noGrad()) {
             return of(adapter.model(), promptIds, completionIds).item();
         } finally {
-            adapter.setEnabled(true);
+            adapter.setEnabled(wasEnabled);
         }
     }
 }

@@ -62,13 +62,20 @@ class DpoFixtureTest {
 
     private record Forward(List<DpoLoss.Pair> pairs) {}
 
+    /** Reference log-probs {chosen, rejected} per pair: they do not depend on the adapter's weights, so computed once. */
+    private double[][] references;
+
     /** Policy forward (recorded) and reference log-probs (adapter off, no grad) for every pair. */
     private Forward forward(LoraAdapter adapter) {
         List<DpoLoss.Pair> out = new ArrayList<>();
         for (JsonNode pair : pairs) {
             int[] prompt = ids(pair.get("prompt_input_ids")), chosen = ids(pair.get("chosen_input_ids")), rejected = ids(pair.get("rejected_input_ids"));
-            double refChosen = SequenceLogProbs.reference(adapter, prompt, chosen);
-            double refRejected = SequenceLogProbs.reference(adapter, prompt, rejected);
+            if (references == null) references = new double[pairs.size()][];
+            int i = out.size();
+            if (references[i] == null) {
+                references[i] = new double[] {SequenceLogProbs.reference(adapter, prompt, chosen), SequenceLogProbs.reference(adapter, prompt, rejected)};
+            }
+            double refChosen = references[i][0], refRejected = references[i][1];
             out.add(new DpoLoss.Pair(SequenceLogProbs.of(model, prompt, chosen), SequenceLogProbs.of(model, prompt, rejected),
                     refChosen, refRejected, chosen.length, rejected.length));
         }

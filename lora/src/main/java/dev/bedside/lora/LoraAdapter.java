@@ -151,6 +151,13 @@ public final class LoraAdapter {
         modules.values().forEach(p -> p.setEnabled(enabled));
     }
 
+    public boolean isEnabled() { return modules.values().iterator().next().isEnabled(); }
+
+    /** Forgets every parameter's gradient (before the next step). */
+    public void zeroGrad() {
+        parameters.values().forEach(Var::zeroGrad);
+    }
+
     /** Training mode turns dropout on; evaluation mode (the default) turns it off. */
     public void setTraining(boolean training) {
         modules.values().forEach(p -> p.setTraining(training));

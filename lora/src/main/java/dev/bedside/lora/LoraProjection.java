@@ -7,6 +7,7 @@ import dev.bedside.model.Projection;
 import dev.bedside.tensor.Backends;
 import dev.bedside.tensor.ShapeException;
 import dev.bedside.tensor.Tensor;
+import dev.bedside.autograd.RandomStream;
 import java.util.SplittableRandom;
 
 /**
@@ -14,16 +15,16 @@ import java.util.SplittableRandom;
  * <pre>
  *   y = base(x) + scale · (dropout(x) · Aᵀ) · Bᵀ        A [r, in], B [out, r]
  * </pre>
- * The base weight is never copied or changed. Dropout acts only while training; its masks come from a
- * seeded generator, so a run is reproducible (but each forward draws a new mask: do not checkpoint-recompute
- * a block whose adapters have dropout on).
+ * The base weight is never copied or changed. Dropout acts only while training; each forward draws a new
+ * mask from {@link RandomStream} with this projection's seed, so a run is reproducible, activation
+ * checkpointing replays the same masks, and a resumed run continues the same sequence of masks.
  */
 public final class LoraProjection implements Projection {
     private final Projection base;
     private final Var a, b;
     private final float scale;
     private final double dropout;
-    private final SplittableRandom random;
+    private final long dropoutSeed;
     private boolean enabled = true;
     private boolean training = false;
 
@@ -44,7 +45,7 @@ public final class LoraProjection implements Projection {
         this.b = b;
         this.scale = (float) scale;
         this.dropout = dropout;
-        this.random = new SplittableRandom(seed);
+        this.dropoutSeed = seed;
     }
 
     /**
@@ -72,6 +73,7 @@ public final class LoraProjection implements Projection {
     private Var dropout(Var x) {
         float keep = (float) (1 / (1 - dropout));
         float[] mask = new float[x.numel()];
+        SplittableRandom random = RandomStream.next(dropoutSeed);   // replayable under activation checkpointing
         for (int i = 0; i < mask.length; i++) mask[i] = random.nextDouble() < dropout ? 0f : keep;
         return BasicOps.mul(x, Var.constant(Tensor.of(mask, x.shape())));
     }

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.bedside.autograd.Autograd;
 import dev.bedside.autograd.BasicOps;
+import dev.bedside.autograd.Checkpoint;
+import dev.bedside.autograd.MatrixOps;
+import dev.bedside.autograd.RandomStream;
 import dev.bedside.autograd.Var;
 import dev.bedside.model.Projection;
 import dev.bedside.tensor.Tensor;
@@ -156,8 +159,10 @@ class LoraProjectionProperties {
         assertArrayEquals(ones, lora.apply(x).value().toFloatArray(), "evaluation mode: no dropout");
         lora.setTraining(true);
         twin.setTraining(true);
+        long position = RandomStream.position();
         float[] y = lora.apply(x).value().toFloatArray();
-        assertArrayEquals(y, twin.apply(x).value().toFloatArray(), "same seed, same masks");
+        RandomStream.seek(position);
+        assertArrayEquals(y, twin.apply(x).value().toFloatArray(), "same seed and stream position, same masks");
         assertFalse(Arrays.equals(y, lora.apply(x).value().toFloatArray()), "each forward draws a new mask");
         int zeros = 0;
         float keep = (float) (1 / (1 - p));
@@ -169,5 +174,42 @@ class LoraProjectionProperties {
         assertEquals(p * m, zeros, 5 * sd, "number of dropped elements");
         lora.setTraining(false);
         assertArrayEquals(ones, lora.apply(x).value().toFloatArray(), "back in evaluation mode");
+    }
+
+    /** Activation checkpointing recomputes a block with dropout on: the replayed masks give identical gradients. */
+    @Property(tries = 10)
+    void dropoutUnderCheckpointingGivesTheSameGradients(@ForAll long seed) {
+        int tokens = 7, in = 12, out = 10, r = 4;
+        Projection base = new Projection.Frozen(Tensor.uniform(seed, -1, 1, out, in));
+        float[][] grads = new float[2][];
+        for (int run = 0; run < 2; run++) {
+            LoraProjection lora = LoraProjection.init(base, r, 2.0, 0.5, seed);
+            Var b = lora.b();
+            float[] nonZero = Tensor.uniform(seed + 1, -1, 1, out, r).toFloatArray();   // B = 0 at init would hide A's gradient
+            System.arraycopy(nonZero, 0, b.value().data(), (int) b.value().offset(), nonZero.length);
+            lora.setTraining(true);
+            Var x = Var.param(Tensor.uniform(seed + 2, -1, 1, tokens, in));
+            RandomStream.seek(1000);
+            java.util.function.Function<Var, Var> block = h -> MatrixOps.linear(lora.apply(h), Var.constant(Tensor.uniform(seed + 3, -1, 1, 5, out)));
+            Var y = run == 0 ? block.apply(x) : Checkpoint.apply(block, x);
+            // A second draw after the block: the checkpoint must leave the stream where the forward left it.
+            long after = RandomStream.position();
+            BasicOps.sum(BasicOps.square(y)).backward();
+            assertEquals(after, RandomStream.position(), "recomputation restores the stream position");
+            grads[run] = concat(lora.a().grad().toFloatArray(), lora.b().grad().toFloatArray(), x.grad().toFloatArray());
+        }
+        assertArrayEquals(grads[0], grads[1]);
+    }
+
+    private static float[] concat(float[]... parts) {
+        int n = 0;
+        for (float[] p : parts) n += p.length;
+        float[] out = new float[n];
+        int at = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, out, at, p.length);
+            at += p.length;
+        }
+        return out;
     }
 }
