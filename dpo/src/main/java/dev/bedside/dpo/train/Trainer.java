@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bedside.autograd.Autograd;
+import dev.bedside.autograd.RandomStream;
 import dev.bedside.autograd.Var;
 import dev.bedside.lora.LoraAdapter;
 import dev.bedside.model.LlamaModel;
@@ -42,7 +43,6 @@ public abstract class Trainer {
     private final Optimizer optimizer;
     private final CheckpointStore checkpoints;
     private PrintStream progressOut;
-    private List<ReplayableDropout> dropouts = List.of();
     private int step;
     private int stopAfterSteps = Integer.MAX_VALUE;
     private int cachedEpoch = -1;
@@ -132,7 +132,7 @@ public abstract class Trainer {
         Path metricsFile = outDir.resolve("metrics.jsonl");
         if (!resume) Files.deleteIfExists(metricsFile);
         model.setCheckpointBlocks(config.gradientCheckpointing());
-        dropouts = config.loraDropout() > 0 ? ReplayableDropout.install(adapter, config.loraDropout()) : List.of();
+        adapter.setTraining(true);   // LoRA dropout on (masks from RandomStream, replayed by checkpointed blocks)
         try (BufferedWriter metrics = Files.newBufferedWriter(metricsFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
             beforeTraining();
             int savedAt = step;
@@ -154,8 +154,7 @@ public abstract class Trainer {
             }
             if (savedAt != step) lastCheckpoint = save();
         } finally {
-            ReplayableDropout.uninstall(model);
-            dropouts = List.of();
+            adapter.setTraining(false);
             model.setCheckpointBlocks(false);
         }
         Path adapterDir = null;
@@ -176,8 +175,8 @@ public abstract class Trainer {
         Map<String, Double> sums = new LinkedHashMap<>();
         for (int from = 0, micro = 0; from < examples.length; from += config.batchSize(), micro++) {
             int[] batch = Arrays.copyOfRange(examples, from, Math.min(examples.length, from + config.batchSize()));
-            long seed = new SplittableRandom(config.seed() ^ (0x51EDL * step + micro)).nextLong();
-            for (ReplayableDropout d : dropouts) d.reseed(seed);
+            // Dropout draws start at a position fixed by (step, micro-batch): a resumed run draws the same masks.
+            RandomStream.seek(((long) step << 24) + ((long) micro << 12));
             MicroBatch result;
             try {
                 result = run(batch, examples);
@@ -244,12 +243,7 @@ public abstract class Trainer {
     }
 
     private Path save() throws IOException {
-        ReplayableDropout.uninstall(model);   // the adapter saves its own projections; wrappers go back after
-        try {
-            return checkpoints.save(step, adapter, optimizer, state());
-        } finally {
-            if (config.loraDropout() > 0) dropouts = ReplayableDropout.install(adapter, config.loraDropout());
-        }
+        return checkpoints.save(step, adapter, optimizer, state());
     }
 
     private ObjectNode state() {
@@ -262,7 +256,8 @@ public abstract class Trainer {
         state.put("num_examples", size());
         state.put("total_steps", totalSteps());
         state.put("optimizer_steps", optimizer.steps());
-        state.put("rng", "data order and dropout masks are derived from seed, epoch and step: nothing else to store");
+        state.put("rng", "data order is a shuffle seeded by (seed, epoch); dropout draws start at RandomStream position"
+                + " (step << 24) + (micro-batch << 12) with the adapter's seeds: both follow from the step");
         state.set("config", TrainConfig.json().valueToTree(config));
         return state;
     }

@@ -18,9 +18,9 @@
  * <p>Which defaults come from the paper and which from TRL is listed on {@link dev.bedside.dpo.train.TrainConfig}.
  * The paper's prompt ({@code --prompt-template paper}) is described on {@link dev.bedside.dpo.data.PromptTemplate}.
  *
- * <p>Reproducibility: the data order of epoch e is a shuffle seeded by (seed, e); LoRA dropout masks are seeded by
- * (seed, step, micro-batch) and replayed when activation checkpointing recomputes a block
- * ({@link dev.bedside.dpo.train.ReplayableDropout}). A resumed run therefore reaches the same adapter as an
+ * <p>Reproducibility: the data order of epoch e is a shuffle seeded by (seed, e); LoRA dropout masks come from
+ * {@link dev.bedside.autograd.RandomStream} at a position fixed by (step, micro-batch), with the adapter's seeds,
+ * and activation checkpointing replays them when it recomputes a block. A resumed run therefore reaches the same adapter as an
  * uninterrupted one (tested to 1e-6). A NaN or infinite loss, gradient or parameter stops training before the
  * update and names the last good checkpoint, which is kept.
  */
