@@ -138,6 +138,15 @@ class TrainerTest {
             }
         }
         for (String name : results[0].keySet()) assertArrayEquals(results[0].get(name), results[1].get(name), 1e-6f, name);
+        // ... and dropout did act: without it the update differs.
+        TrainConfig noDropout = config(2, 100, true, 0.0);
+        try (LlamaModel model = tinyModel()) {
+            LoraAdapter adapter = LoraAdapter.attach(model, noDropout.lora(), 4);
+            new DpoTrainer(adapter, pairs, noDropout, temp.resolve("ckpt-nodropout")).train(false);
+            Map<String, float[]> plain = snapshot(adapter);
+            // (Adam's first updates follow the gradients' signs only, so look at every tensor.)
+            assertFalse(plain.keySet().stream().allMatch(n -> java.util.Arrays.equals(results[0].get(n), plain.get(n))), "dropout 0.2 changed nothing");
+        }
     }
 
     @Test
