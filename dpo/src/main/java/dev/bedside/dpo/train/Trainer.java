@@ -256,6 +256,8 @@ public abstract class Trainer {
         state.put("num_examples", size());
         state.put("total_steps", totalSteps());
         state.put("optimizer_steps", optimizer.steps());
+        state.put("scheduler_step", step);
+        state.put("learning_rate_schedule", config.lrSchedulerType());
         state.put("rng", "data order is a shuffle seeded by (seed, epoch); dropout draws start at RandomStream position"
                 + " (step << 24) + (micro-batch << 12) with the adapter's seeds: both follow from the step");
         state.set("config", TrainConfig.json().valueToTree(config));
