@@ -23,7 +23,7 @@ public final class GemmBenchmark {
         private double flops(double ms) { return 2.0 * m * n * k / (ms * 1e6); }
     }
 
-    /** Times {@code c = a · b} (op(a) [m, k], op(b) [k, n]) on {@code backend}; warm-up runs take about a second. */
+    /** Times {@code c = a · b} (op(a) [m, k], op(b) [k, n]) on {@code backend}, after {@link #warmUp}. */
     public static Result run(Backend backend, int m, int n, int k, boolean transA, boolean transB, int repeats) {
         if (m <= 0 || n <= 0 || k <= 0 || repeats <= 0) {
             throw new IllegalArgumentException("gemm benchmark needs m, n, k and repeats > 0, got m=" + m + " n=" + n
@@ -32,9 +32,7 @@ public final class GemmBenchmark {
         Tensor a = transA ? Tensor.uniform(1, -1, 1, k, m) : Tensor.uniform(1, -1, 1, m, k);
         Tensor b = transB ? Tensor.uniform(2, -1, 1, n, k) : Tensor.uniform(2, -1, 1, k, n);
         Tensor c = Tensor.zeros(m, n);
-        // Warm up for at least 5 calls and about a second, so C2 has compiled the kernels before timing.
-        long warmUpEnd = System.nanoTime() + 1_000_000_000L;
-        for (int i = 0; i < 5 || System.nanoTime() < warmUpEnd; i++) backend.gemm(a, transA, b, transB, c, 1f, 0f);
+        warmUp(() -> backend.gemm(a, transA, b, transB, c, 1f, 0f));
         double[] ms = new double[repeats];
         for (int r = 0; r < repeats; r++) {
             long start = System.nanoTime();
@@ -44,5 +42,26 @@ public final class GemmBenchmark {
         Arrays.sort(ms);
         double median = repeats % 2 == 1 ? ms[repeats / 2] : (ms[repeats / 2 - 1] + ms[repeats / 2]) / 2;
         return new Result(backend.name(), Parallel.threads(), m, n, k, transA, transB, repeats, median, ms[0], ms[repeats - 1]);
+    }
+
+    /**
+     * Calls {@code call} until the JIT has compiled the kernels: at least a second and 5 calls, then on until the
+     * median of the last 5 calls is within 15% of the fastest seen (compiling the large kernel takes C2 seconds
+     * when the cores are busy), but no more than 10 seconds.
+     */
+    static void warmUp(Runnable call) {
+        long start = System.nanoTime();
+        double best = Double.MAX_VALUE;
+        double[] recent = new double[5];
+        for (int i = 0; ; i++) {
+            long t = System.nanoTime();
+            call.run();
+            double elapsed = System.nanoTime() - t;
+            best = Math.min(best, elapsed);
+            recent[i % recent.length] = elapsed;
+            double sinceStart = (System.nanoTime() - start) / 1e9;
+            if (sinceStart > 10) return;
+            if (i >= recent.length && sinceStart > 1 && Arrays.stream(recent).sorted().toArray()[2] < 1.15 * best) return;
+        }
     }
 }
