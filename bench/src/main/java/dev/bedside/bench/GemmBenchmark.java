@@ -6,7 +6,7 @@ import dev.bedside.tensor.Tensor;
 import java.util.Arrays;
 
 /**
- * A plain timing loop for {@code Backend.gemm}: warm-up calls (so the JIT has compiled the kernels), then
+ * A plain timing loop for {@code Backend.gemm}: warm-up calls (until the JIT has compiled the kernels), then
  * {@code repeats} timed calls; reports the median, which shrugs off the odd run slowed by another process.
  * {@code bedside bench gemm} prints its result; {@link GemmJmh} is the JMH version.
  */
@@ -45,9 +45,10 @@ public final class GemmBenchmark {
     }
 
     /**
-     * Calls {@code call} until the JIT has compiled the kernels: at least a second and 5 calls, then on until the
-     * median of the last 5 calls is within 15% of the fastest seen (compiling the large kernel takes C2 seconds
-     * when the cores are busy), but no more than 10 seconds.
+     * Calls {@code call} until the JIT has compiled the kernels: at least 3 seconds and 10 calls (C2 takes seconds
+     * to compile the kernel and the loops around it when the cores are busy, and the C1 code before it runs at a
+     * steady, slower pace), then on until the median of the last 5 calls is within 15% of the fastest seen, but
+     * no more than 15 seconds.
      */
     static void warmUp(Runnable call) {
         long start = System.nanoTime();
@@ -60,8 +61,8 @@ public final class GemmBenchmark {
             best = Math.min(best, elapsed);
             recent[i % recent.length] = elapsed;
             double sinceStart = (System.nanoTime() - start) / 1e9;
-            if (sinceStart > 10) return;
-            if (i >= recent.length && sinceStart > 1 && Arrays.stream(recent).sorted().toArray()[2] < 1.15 * best) return;
+            if (sinceStart > 15) return;
+            if (i >= 10 && sinceStart > 3 && Arrays.stream(recent).sorted().toArray()[2] < 1.15 * best) return;
         }
     }
 }
