@@ -18,7 +18,7 @@ public final class Main {
     private static final Map<String, String> HELP = new LinkedHashMap<>();
 
     static {
-        register("bench", "bench gemm|... — benchmarks (prints one JSON line)", BenchCommand::run);
+        register("bench", "bench gemm --m M --n N --k K [--repeats R] [--trans NN|NT|TN|TT] | bench jmh [JMH args] — benchmarks", BenchCommand::run);
     }
 
     private static void register(String name, String help, Command command) {

@@ -6,6 +6,8 @@ import static dev.bedside.tensor.cpu.GemmKernel.NR;
 import dev.bedside.tensor.Checks.GemmShape;
 import dev.bedside.tensor.Parallel;
 import dev.bedside.tensor.Tensor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 
 /**
  * F32 matrix product {@code C = alpha · op(A) · op(B) + beta · C}, row-major, in the classic blocked
@@ -14,7 +16,7 @@ import dev.bedside.tensor.Tensor;
  *   for each NC-wide column block of C:
  *     for each KC-deep slice of the shared dimension:
  *       pack op(B)[slice, block] into NR-wide panels            (shared by all threads)
- *       for each MC-high row block of C (split over threads):
+ *       for each MC-high row block of C (shared out to the threads in tasks of TASK_ROWS rows):
  *         pack op(A)[rows, slice] into MR-high panels           (per thread)
  *         for each NR panel, for each MR panel: one register tile ({@link GemmKernel})
  * </pre>
@@ -28,6 +30,13 @@ public final class Gemm {
     static final int MC = Math.max(MR, Integer.getInteger("bedside.gemm.mc", 96) / MR * MR);
     /** Columns of B packed at once (a multiple of NR). */
     static final int NC = Math.max(NR, Integer.getInteger("bedside.gemm.nc", 4096) / NR * NR);
+    /**
+     * Rows of C per task when threads share out the rows: one row block (smaller tasks would reload each B panel
+     * into L1 more often, and measured slower).
+     */
+    static final int TASK_ROWS = MC;
+    /** NR panels per task when threads share out the columns (few rows). */
+    static final int TASK_PANELS = 4;
     /** Below this many flops, threads cost more than they save. */
     private static final long PARALLEL_MIN_FLOPS = 1L << 21;
 
@@ -83,9 +92,11 @@ public final class Gemm {
                 } else if (splitRows) {
                     Parallel.forRange(panels, 1, (q0, q1) ->
                             GemmPacking.packB(b, bOff, ldb, transB, p0, kc, col0, cols, q0, q1, packedB));
-                    Parallel.forRange((m + MR - 1) / MR, 1, (t0, t1) -> block.run(t0 * MR, Math.min(m, t1 * MR), 0, panels));
+                    shareOut(threads, (m + TASK_ROWS - 1) / TASK_ROWS, t ->
+                            block.run(t * TASK_ROWS, Math.min(m, (t + 1) * TASK_ROWS), 0, panels));
                 } else {
-                    Parallel.forRange(panels, 1, (q0, q1) -> {
+                    shareOut(threads, (panels + TASK_PANELS - 1) / TASK_PANELS, t -> {
+                        int q0 = t * TASK_PANELS, q1 = Math.min(panels, q0 + TASK_PANELS);
                         GemmPacking.packB(b, bOff, ldb, transB, p0, kc, col0, cols, q0, q1, packedB);
                         block.run(0, m, q0, q1);
                     });
@@ -131,6 +142,17 @@ public final class Gemm {
                 }
             }
         }
+    }
+
+    /**
+     * Runs tasks 0 … count-1 on up to {@code threads} threads, each taking the next task when it finishes its
+     * last: a thread slowed down by another process simply does fewer, instead of holding up the others.
+     */
+    private static void shareOut(int threads, int count, IntConsumer task) {
+        AtomicInteger next = new AtomicInteger();
+        Parallel.forRange(Math.min(threads, count), 1, (from, to) -> {
+            for (int t = next.getAndIncrement(); t < count; t = next.getAndIncrement()) task.accept(t);
+        });
     }
 
     /** C = beta · C (the whole product when k = 0); beta = 0 writes zeros. */
