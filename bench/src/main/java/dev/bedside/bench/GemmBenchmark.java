@@ -3,6 +3,8 @@ package dev.bedside.bench;
 import dev.bedside.tensor.Backend;
 import dev.bedside.tensor.Parallel;
 import dev.bedside.tensor.Tensor;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 
 /**
@@ -45,24 +47,32 @@ public final class GemmBenchmark {
     }
 
     /**
-     * Calls {@code call} until the JIT has compiled the kernels: at least 3 seconds and 10 calls (C2 takes seconds
-     * to compile the kernel and the loops around it when the cores are busy, and the C1 code before it runs at a
-     * steady, slower pace), then on until the median of the last 5 calls is within 15% of the fastest seen, but
-     * no more than 15 seconds.
+     * Calls {@code call} until the JIT has compiled the kernels: until no compilation has finished for 2 seconds
+     * (C2 takes seconds to compile the kernel and the loops around it when the cores are busy, and the C1 code
+     * before it runs at a steady, slower pace, so steadiness alone is no sign) and the median of the last 5 calls
+     * is within 15% of the fastest seen; at least 10 calls, at most 20 seconds.
      */
     static void warmUp(Runnable call) {
-        long start = System.nanoTime();
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean jitTimed = jit != null && jit.isCompilationTimeMonitoringSupported();
+        long start = System.nanoTime(), jitQuietSince = start, jitTotal = -1;
         double best = Double.MAX_VALUE;
         double[] recent = new double[5];
         for (int i = 0; ; i++) {
             long t = System.nanoTime();
             call.run();
-            double elapsed = System.nanoTime() - t;
-            best = Math.min(best, elapsed);
-            recent[i % recent.length] = elapsed;
-            double sinceStart = (System.nanoTime() - start) / 1e9;
-            if (sinceStart > 15) return;
-            if (i >= 10 && sinceStart > 3 && Arrays.stream(recent).sorted().toArray()[2] < 1.15 * best) return;
+            long now = System.nanoTime();
+            best = Math.min(best, now - t);
+            recent[i % recent.length] = now - t;
+            long total = jitTimed ? jit.getTotalCompilationTime() : 0;
+            if (total != jitTotal) {
+                jitTotal = total;
+                jitQuietSince = now;
+            }
+            if (now - start > 20e9) return;
+            boolean jitQuiet = now - jitQuietSince > 2e9 && now - start > 3e9;
+            boolean steady = Arrays.stream(recent).sorted().toArray()[2] < 1.15 * best;
+            if (i >= 10 && jitQuiet && steady) return;
         }
     }
 }

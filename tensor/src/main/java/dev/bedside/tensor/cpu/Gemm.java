@@ -16,7 +16,7 @@ import java.util.function.IntConsumer;
  *   for each NC-wide column block of C:
  *     for each KC-deep slice of the shared dimension:
  *       pack op(B)[slice, block] into NR-wide panels            (shared by all threads)
- *       for each MC-high row block of C (shared out to the threads in tasks of TASK_ROWS rows):
+ *       for each MC-high row block of C (shared out to the threads in tasks):
  *         pack op(A)[rows, slice] into MR-high panels           (per thread)
  *         for each NR panel, for each MR panel: one register tile ({@link GemmKernel})
  * </pre>
@@ -30,12 +30,7 @@ public final class Gemm {
     static final int MC = Math.max(MR, Integer.getInteger("bedside.gemm.mc", 96) / MR * MR);
     /** Columns of B packed at once (a multiple of NR). */
     static final int NC = Math.max(NR, Integer.getInteger("bedside.gemm.nc", 4096) / NR * NR);
-    /**
-     * Rows of C per task when threads share out the rows: one row block (smaller tasks would reload each B panel
-     * into L1 more often, and measured slower).
-     */
-    static final int TASK_ROWS = MC;
-    /** NR panels per task when threads share out the columns (few rows). */
+    /** NR panels per task when threads share out the packing of B, or the columns of C (few rows). */
     static final int TASK_PANELS = 4;
     /** Below this many flops, threads cost more than they save. */
     private static final long PARALLEL_MIN_FLOPS = 1L << 21;
@@ -77,6 +72,9 @@ public final class Gemm {
         int threads = 2L * m * n * k >= PARALLEL_MIN_FLOPS ? Parallel.threads() : 1;
         // Few rows (decode, small batches): give each thread its own columns instead.
         boolean splitRows = m >= n || m >= threads * MR * 8;
+        // Rows per task: at most one row block (smaller tasks reload each B panel into L1 more often, and
+        // measured slower), but at least 4 tasks per thread so the last one hardly delays the end.
+        int taskRows = Math.min(MC, roundUp((m + 4 * threads - 1) / (4 * threads), MR));
         Buffers own = BUFFERS.get();
         float[] packedB = own.b(KC * roundUp(Math.min(NC, n), NR));
         for (int jc = 0; jc < n; jc += NC) {
@@ -90,10 +88,12 @@ public final class Gemm {
                     GemmPacking.packB(b, bOff, ldb, transB, p0, kc, col0, cols, 0, panels, packedB);
                     block.run(0, m, 0, panels);
                 } else if (splitRows) {
-                    Parallel.forRange(panels, 1, (q0, q1) ->
-                            GemmPacking.packB(b, bOff, ldb, transB, p0, kc, col0, cols, q0, q1, packedB));
-                    shareOut(threads, (m + TASK_ROWS - 1) / TASK_ROWS, t ->
-                            block.run(t * TASK_ROWS, Math.min(m, (t + 1) * TASK_ROWS), 0, panels));
+                    shareOut(threads, (panels + TASK_PANELS - 1) / TASK_PANELS, t -> {
+                        int q0 = t * TASK_PANELS, q1 = Math.min(panels, q0 + TASK_PANELS);
+                        GemmPacking.packB(b, bOff, ldb, transB, p0, kc, col0, cols, q0, q1, packedB);
+                    });
+                    shareOut(threads, (m + taskRows - 1) / taskRows, t ->
+                            block.run(t * taskRows, Math.min(m, (t + 1) * taskRows), 0, panels));
                 } else {
                     shareOut(threads, (panels + TASK_PANELS - 1) / TASK_PANELS, t -> {
                         int q0 = t * TASK_PANELS, q1 = Math.min(panels, q0 + TASK_PANELS);
