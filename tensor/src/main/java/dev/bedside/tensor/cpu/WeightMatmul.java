@@ -70,6 +70,12 @@ public final class WeightMatmul {
             Parallel.forRange(out, 64, (start, end) -> {
                 for (int o = start; o < end; o++) Y[yo + o] = m.dot(o, X, xo);
             });
+        } else if (rows == 1 && w.storage() instanceof Storage.Segment(MemorySegment seg, DType dtype) && dtype == DType.BF16) {
+            // Decoding one token from BF16 weights: widen inside the dot product, reading each weight once.
+            long base = w.offset() * 2;
+            Parallel.forRange(out, 64, (start, end) -> {
+                for (int o = start; o < end; o++) Y[yo + o] = dotBf16(seg, base + 2L * o * in, X, xo, in);
+            });
         } else {
             // A few rows: widen small panels per thread and take dot products, four x rows at a time.
             Parallel.forRange(out, PANEL_ROWS, (start, end) -> {
@@ -154,11 +160,29 @@ public final class WeightMatmul {
         int i = 0;
         int upper = n - n % F.length();
         for (; i < upper; i += F.length()) {
-            ShortVector bits = ShortVector.fromMemorySegment(S, seg, byteOffset + 2L * i, ByteOrder.LITTLE_ENDIAN);
-            IntVector widened = (IntVector) bits.convertShape(VectorOperators.S2I, I, 0);
-            widened.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(dst, dstOff + i);
+            widenBf16(seg, byteOffset + 2L * i).intoArray(dst, dstOff + i);
         }
         for (; i < n; i++) dst[dstOff + i] = DType.bf16ToFloat(seg.get(U16_LE, byteOffset + 2L * i));
+    }
+
+    /** Σ_i bf16[i] · x[xo + i] for n BF16 values at {@code byteOffset}, widened in registers. */
+    static float dotBf16(MemorySegment seg, long byteOffset, float[] x, int xo, int n) {
+        FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F);
+        int i = 0, step = F.length();
+        for (; i + 2 * step <= n; i += 2 * step) {
+            acc0 = widenBf16(seg, byteOffset + 2L * i).fma(FloatVector.fromArray(F, x, xo + i), acc0);
+            acc1 = widenBf16(seg, byteOffset + 2L * (i + step)).fma(FloatVector.fromArray(F, x, xo + i + step), acc1);
+        }
+        for (; i + step <= n; i += step) acc0 = widenBf16(seg, byteOffset + 2L * i).fma(FloatVector.fromArray(F, x, xo + i), acc0);
+        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) sum += DType.bf16ToFloat(seg.get(U16_LE, byteOffset + 2L * i)) * x[xo + i];
+        return sum;
+    }
+
+    /** One vector of BF16 values widened to F32. */
+    private static FloatVector widenBf16(MemorySegment seg, long byteOffset) {
+        ShortVector bits = ShortVector.fromMemorySegment(S, seg, byteOffset, ByteOrder.LITTLE_ENDIAN);
+        return ((IntVector) bits.convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
     }
 
     static float dot(float[] a, int ao, float[] b, int bo, int n) {
