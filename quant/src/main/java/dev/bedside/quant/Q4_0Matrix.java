@@ -1,0 +1,115 @@
+package dev.bedside.quant;
+
+import dev.bedside.tensor.DType;
+import dev.bedside.tensor.QuantizedMatrix;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+import static dev.bedside.quant.Blocks.B;
+import static dev.bedside.quant.Blocks.F;
+
+/**
+ * GGUF Q4_0, exactly llama.cpp's layout: each row is cols/32 blocks of 18 bytes, an F16 scale d then 16
+ * bytes; byte j holds element j in its low nibble and element j+16 in its high nibble; weight = d·(q − 8).
+ */
+public final class Q4_0Matrix implements QuantizedMatrix {
+    public static final int BLOCK_SIZE = 32;
+    public static final int BLOCK_BYTES = 18;
+
+    private final MemorySegment blocks;
+    private final int rows, cols;
+    private final long rowBytes;
+
+    private Q4_0Matrix(MemorySegment blocks, int rows, int cols) {
+        Blocks.checkShape("Q4_0", blocks, rows, cols, BLOCK_BYTES);
+        this.blocks = blocks;
+        this.rows = rows;
+        this.cols = cols;
+        this.rowBytes = (long) cols / BLOCK_SIZE * BLOCK_BYTES;
+    }
+
+    /** Wraps rows·cols/32 blocks in row-major order (no copy); cols must be a multiple of 32. */
+    public static Q4_0Matrix of(MemorySegment blocks, int rows, int cols) {
+        return new Q4_0Matrix(blocks, rows, cols);
+    }
+
+    public MemorySegment blocks() { return blocks; }
+
+    @Override public DType dtype() { return DType.Q4_0; }
+    @Override public int rows() { return rows; }
+    @Override public int cols() { return cols; }
+    @Override public long bytes() { return blocks.byteSize(); }
+
+    /** The plain definition, element by element: the reference the vector loops are tested against. */
+    public void decodeScalar(int row, int col, int n, float[] dst, int dstOff) {
+        Blocks.checkRange("Q4_0", rows, cols, row, col, n);
+        for (int i = 0; i < n; i++) {
+            int c = col + i, j = c % BLOCK_SIZE;
+            long at = row * rowBytes + (long) (c / BLOCK_SIZE) * BLOCK_BYTES;
+            int packed = blocks.get(ValueLayout.JAVA_BYTE, at + 2 + j % 16) & 0xFF;
+            int q = j < 16 ? packed & 0x0F : packed >>> 4;
+            dst[dstOff + i] = Blocks.scale(blocks, at) * (q - 8);
+        }
+    }
+
+    @Override
+    public void decode(int row, int col, int n, float[] dst, int dstOff) {
+        Blocks.checkRange("Q4_0", rows, cols, row, col, n);
+        int head = Math.min(n, (BLOCK_SIZE - col % BLOCK_SIZE) % BLOCK_SIZE);
+        if (head > 0) decodeScalar(row, col, head, dst, dstOff);
+        int i = head;
+        for (; i + BLOCK_SIZE <= n; i += BLOCK_SIZE) {
+            long at = row * rowBytes + (long) ((col + i) / BLOCK_SIZE) * BLOCK_BYTES;
+            FloatVector d = FloatVector.broadcast(F, Blocks.scale(blocks, at));
+            for (int j = 0; j < 16; j += F.length()) {
+                ByteVector packed = ByteVector.fromMemorySegment(B, blocks, at + 2 + j, ByteOrder.LITTLE_ENDIAN);
+                low(packed).mul(d).intoArray(dst, dstOff + i + j);
+                high(packed).mul(d).intoArray(dst, dstOff + i + 16 + j);
+            }
+        }
+        if (i < n) decodeScalar(row, col + i, n - i, dst, dstOff + i);
+    }
+
+    /** q − 8 of the low nibbles (elements j …), as floats. */
+    private static FloatVector low(ByteVector packed) {
+        return (FloatVector) packed.and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2F, F, 0);
+    }
+
+    /** q − 8 of the high nibbles (elements j + 16 …): a logical shift, so the sign bit does not spread. */
+    private static FloatVector high(ByteVector packed) {
+        return (FloatVector) packed.lanewise(VectorOperators.LSHR, 4).sub((byte) 8).convertShape(VectorOperators.B2F, F, 0);
+    }
+
+    /** Σ d·(q − 8)·x per block: a block's products are summed as floats, then scaled once. */
+    @Override
+    public float dot(int row, float[] x, int xOff) {
+        FloatVector acc = FloatVector.zero(F);
+        long at = row * rowBytes;
+        for (int b = 0; b < cols; b += BLOCK_SIZE, at += BLOCK_BYTES) {
+            FloatVector block = FloatVector.zero(F);
+            for (int j = 0; j < 16; j += F.length()) {
+                ByteVector packed = ByteVector.fromMemorySegment(B, blocks, at + 2 + j, ByteOrder.LITTLE_ENDIAN);
+                block = low(packed).fma(FloatVector.fromArray(F, x, xOff + b + j), block);
+                block = high(packed).fma(FloatVector.fromArray(F, x, xOff + b + 16 + j), block);
+            }
+            acc = block.fma(FloatVector.broadcast(F, Blocks.scale(blocks, at)), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** The plain definition of {@link #dot}, for tests. */
+    public float dotScalar(int row, float[] x, int xOff) {
+        float[] w = new float[cols];
+        decodeScalar(row, 0, cols, w, 0);
+        double sum = 0;
+        for (int i = 0; i < cols; i++) sum += (double) w[i] * x[xOff + i];
+        return (float) sum;
+    }
+
+    @Override
+    public String toString() { return "Q4_0Matrix[" + rows + ", " + cols + "]"; }
+}

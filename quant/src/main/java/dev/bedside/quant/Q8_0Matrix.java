@@ -1,0 +1,103 @@
+package dev.bedside.quant;
+
+import dev.bedside.tensor.DType;
+import dev.bedside.tensor.QuantizedMatrix;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+import static dev.bedside.quant.Blocks.B;
+import static dev.bedside.quant.Blocks.F;
+
+/**
+ * GGUF Q8_0, exactly llama.cpp's layout: each row is cols/32 blocks of 34 bytes, an F16 scale d then 32 int8
+ * q; weight = d·q. The blocks are used where they lie (a memory-mapped GGUF file or our own quantizer's output).
+ */
+public final class Q8_0Matrix implements QuantizedMatrix {
+    public static final int BLOCK_SIZE = 32;
+    public static final int BLOCK_BYTES = 34;
+
+    private final MemorySegment blocks;
+    private final int rows, cols;
+    private final long rowBytes;
+
+    private Q8_0Matrix(MemorySegment blocks, int rows, int cols) {
+        Blocks.checkShape("Q8_0", blocks, rows, cols, BLOCK_BYTES);
+        this.blocks = blocks;
+        this.rows = rows;
+        this.cols = cols;
+        this.rowBytes = (long) cols / BLOCK_SIZE * BLOCK_BYTES;
+    }
+
+    /** Wraps rows·cols/32 blocks in row-major order (no copy); cols must be a multiple of 32. */
+    public static Q8_0Matrix of(MemorySegment blocks, int rows, int cols) {
+        return new Q8_0Matrix(blocks, rows, cols);
+    }
+
+    public MemorySegment blocks() { return blocks; }
+
+    @Override public DType dtype() { return DType.Q8_0; }
+    @Override public int rows() { return rows; }
+    @Override public int cols() { return cols; }
+    @Override public long bytes() { return blocks.byteSize(); }
+
+    /** The plain definition, element by element: the reference the vector loops are tested against. */
+    public void decodeScalar(int row, int col, int n, float[] dst, int dstOff) {
+        Blocks.checkRange("Q8_0", rows, cols, row, col, n);
+        for (int i = 0; i < n; i++) {
+            int c = col + i;
+            long at = row * rowBytes + (long) (c / BLOCK_SIZE) * BLOCK_BYTES;
+            dst[dstOff + i] = Blocks.scale(blocks, at) * blocks.get(ValueLayout.JAVA_BYTE, at + 2 + c % BLOCK_SIZE);
+        }
+    }
+
+    @Override
+    public void decode(int row, int col, int n, float[] dst, int dstOff) {
+        Blocks.checkRange("Q8_0", rows, cols, row, col, n);
+        int i = 0;
+        // Head up to a block boundary, whole blocks as vectors, then the tail: scalar where not whole.
+        int head = Math.min(n, (BLOCK_SIZE - col % BLOCK_SIZE) % BLOCK_SIZE);
+        if (head > 0) decodeScalar(row, col, head, dst, dstOff);
+        i = head;
+        for (; i + BLOCK_SIZE <= n; i += BLOCK_SIZE) {
+            long at = row * rowBytes + (long) ((col + i) / BLOCK_SIZE) * BLOCK_BYTES;
+            FloatVector d = FloatVector.broadcast(F, Blocks.scale(blocks, at));
+            for (int j = 0; j < BLOCK_SIZE; j += F.length()) {
+                ByteVector q = ByteVector.fromMemorySegment(B, blocks, at + 2 + j, ByteOrder.LITTLE_ENDIAN);
+                ((FloatVector) q.convertShape(VectorOperators.B2F, F, 0)).mul(d).intoArray(dst, dstOff + i + j);
+            }
+        }
+        if (i < n) decodeScalar(row, col + i, n - i, dst, dstOff + i);
+    }
+
+    /** Σ d·q·x per block: the int8 lanes widen to floats, a block's products are summed, then scaled once. */
+    @Override
+    public float dot(int row, float[] x, int xOff) {
+        FloatVector acc = FloatVector.zero(F);
+        long at = row * rowBytes;
+        for (int b = 0; b < cols; b += BLOCK_SIZE, at += BLOCK_BYTES) {
+            FloatVector block = FloatVector.zero(F);
+            for (int j = 0; j < BLOCK_SIZE; j += F.length()) {
+                ByteVector q = ByteVector.fromMemorySegment(B, blocks, at + 2 + j, ByteOrder.LITTLE_ENDIAN);
+                block = ((FloatVector) q.convertShape(VectorOperators.B2F, F, 0)).fma(FloatVector.fromArray(F, x, xOff + b + j), block);
+            }
+            acc = block.fma(FloatVector.broadcast(F, Blocks.scale(blocks, at)), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** The plain definition of {@link #dot}, for tests. */
+    public float dotScalar(int row, float[] x, int xOff) {
+        float[] w = new float[cols];
+        decodeScalar(row, 0, cols, w, 0);
+        double sum = 0;
+        for (int i = 0; i < cols; i++) sum += (double) w[i] * x[xOff + i];
+        return (float) sum;
+    }
+
+    @Override
+    public String toString() { return "Q8_0Matrix[" + rows + ", " + cols + "]"; }
+}
