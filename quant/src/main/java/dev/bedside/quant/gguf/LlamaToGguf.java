@@ -5,7 +5,11 @@ import dev.bedside.model.LlamaConfig;
 import dev.bedside.model.RopeScaling;
 import dev.bedside.model.gguf.GgufFile;
 import dev.bedside.model.gguf.GgufType;
+import dev.bedside.quant.Q4_0Matrix;
+import dev.bedside.quant.Q8_0Matrix;
+import dev.bedside.quant.Quantizer;
 import dev.bedside.quant.gguf.GgufValue.Type;
+import dev.bedside.tensor.DType;
 import dev.bedside.tensor.Tensor;
 
 import java.io.IOException;
@@ -43,6 +47,18 @@ public final class LlamaToGguf {
     @FunctionalInterface
     public interface BlockQuantizer {
         MemorySegment quantize(Tensor dense, GgufType type, Arena arena);
+    }
+
+    /** ggml's reference Q8_0/Q4_0 quantizers ({@link Quantizer}), row by row. */
+    public static final BlockQuantizer GGML = (dense, type, arena) -> switch (Quantizer.quantize(dense, type == GgufType.Q8_0 ? DType.Q8_0 : DType.Q4_0)) {
+        case Q8_0Matrix q -> q.blocks();
+        case Q4_0Matrix q -> q.blocks();
+        default -> throw new IllegalStateException("quantizer returned no GGUF blocks for " + type);
+    };
+
+    /** Converts with ggml's quantizers for Q8_0/Q4_0. */
+    public static void convert(Path input, Path output, GgufType type) throws IOException {
+        convert(input, output, type, GGML);
     }
 
     /** Rows converted together for large matrices: about 4 M values. */

@@ -8,6 +8,8 @@ import dev.bedside.model.gguf.GgufType;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -47,12 +49,13 @@ class LlamaToGgufTest {
         assertEquals(-1L, Files.mismatch(expected, out), "converted file differs from gguf-py's");
     }
 
-    @Test
-    void f16ConversionMatchesTheFixtureByteForByte() throws IOException {
+    @ParameterizedTest
+    @EnumSource(value = GgufType.class, names = {"F16", "Q8_0", "Q4_0"})
+    void f16Q8AndQ4ConversionsMatchTheFixturesByteForByte(GgufType type) throws IOException {
         Path fixtures = fixtures();
         Path out = tmp.resolve("tiny-llama31.gguf");
-        LlamaToGguf.convert(fixtures.resolve("tiny-llama31"), out, GgufType.F16, null);
-        Path expected = fixtures.resolve("tiny-llama31-gguf/tiny-llama31-f16.gguf");
+        LlamaToGguf.convert(fixtures.resolve("tiny-llama31"), out, type);
+        Path expected = fixtures.resolve("tiny-llama31-gguf/tiny-llama31-" + type.name().toLowerCase(java.util.Locale.ROOT) + ".gguf");
         try (GgufFile ours = GgufFile.open(out); GgufFile theirs = GgufFile.open(expected)) {
             assertMetadataEqual(theirs, ours);
             assertTensorsEqual(theirs, ours);
