@@ -24,6 +24,7 @@ public final class Main {
                 + " [--top-p P] [--top-k K] [--seed S] — stream a continuation", args -> GenerateCommand.run(args, System.out, System.err));
         register("chat", "chat --model PATH [--system TEXT] — interactive chat, streaming", args -> ChatCommand.run(args, System.in, System.out));
         register("bench", "bench gemm|... — benchmarks (prints one JSON line)", BenchCommand::run);
+        register("quantize", QuantizeCommand.USAGE + " — GGUF (llama.cpp) or bitsandbytes NF4 folder", QuantizeCommand::run);
         register("readability", ReadabilityCommand.USAGE + " — Flesch scores (JSON)", ReadabilityCommand::run);
     }
 
