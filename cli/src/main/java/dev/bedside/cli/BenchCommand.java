@@ -37,6 +37,7 @@ final class BenchCommand {
         return switch (args[0]) {
             case "gemm" -> gemm(rest);
             case "decode" -> decode(rest);
+            case "memory" -> MemoryBenchCommand.run(rest);
             case "jmh" -> {
                 org.openjdk.jmh.Main.main(rest);
                 yield 0;
