@@ -158,6 +158,7 @@ public final class BnbNf4Export {
         Path temporary = Files.createTempFile(output.toAbsolutePath().getParent(), ".config.json", ".tmp");
         try {
             json.writerWithDefaultPrettyPrinter().writeValue(temporary.toFile(), config);
+            ReadableFiles.share(temporary);   // temporary files are owner-only
             Files.move(temporary, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(temporary);

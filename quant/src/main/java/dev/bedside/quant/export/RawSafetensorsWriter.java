@@ -76,6 +76,7 @@ final class RawSafetensorsWriter {
                 for (Entry e : entries.values()) writeFully(channel, e.bytes().asByteBuffer());
                 channel.force(true);
             }
+            ReadableFiles.share(temporary);   // temporary files are owner-only
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(temporary);

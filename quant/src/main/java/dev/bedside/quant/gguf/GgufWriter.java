@@ -1,6 +1,7 @@
 package dev.bedside.quant.gguf;
 
 import dev.bedside.model.gguf.GgufType;
+import dev.bedside.quant.export.ReadableFiles;
 import dev.bedside.tensor.DType;
 import dev.bedside.tensor.Tensor;
 
@@ -126,6 +127,7 @@ public final class GgufWriter {
                 }
                 channel.force(true);
             }
+            ReadableFiles.share(temporary);   // temporary files are owner-only
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(temporary);
