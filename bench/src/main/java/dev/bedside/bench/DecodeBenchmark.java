@@ -74,11 +74,11 @@ public final class DecodeBenchmark {
         for (LlamaWeights.Layer l : w.layers()) {
             for (Tensor t : new Tensor[] {l.inputLayernorm(), l.qProj(), l.kProj(), l.vProj(), l.oProj(), l.postAttentionLayernorm(),
                     l.gateProj(), l.upProj(), l.downProj()}) {
-                if (seen.put(t, true) == null) bytes += t.numelLong() * t.dtype().bytes();
+                if (seen.put(t, true) == null) bytes += t.storageBytes();   // quantized: codes and scales
             }
         }
-        bytes += w.norm().numelLong() * w.norm().dtype().bytes();
-        bytes += w.lmHead().numelLong() * w.lmHead().dtype().bytes();
+        bytes += w.norm().storageBytes();
+        bytes += w.lmHead().storageBytes();
         return bytes;
     }
 }

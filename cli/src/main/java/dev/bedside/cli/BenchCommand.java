@@ -3,10 +3,13 @@ package dev.bedside.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bedside.bench.DecodeBenchmark;
 import dev.bedside.bench.GemmBenchmark;
+import dev.bedside.model.GenerationConfig;
 import dev.bedside.model.LlamaCheckpoint;
 import dev.bedside.model.LlamaConfig;
 import dev.bedside.model.LlamaModel;
+import dev.bedside.model.LlamaWeights;
 import dev.bedside.model.RandomWeights;
+import dev.bedside.quant.QuantizedModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import dev.bedside.tensor.Backends;
@@ -26,7 +29,7 @@ import java.util.Set;
  */
 final class BenchCommand {
     private static final String USAGE = "usage: bedside bench gemm --m M --n N --k K [--repeats R] [--trans NN|NT|TN|TT]"
-            + " | bedside bench decode (--model PATH | --config NAME --random-init) [--tokens N] [--prompt-tokens P] [--repeats R]"
+            + " | bedside bench decode (--model PATH | --config NAME --random-init) [--quant nf4|q4_0|q8_0|none] [--tokens N] [--prompt-tokens P] [--repeats R]"
             + " | bedside bench jmh [JMH options] [regex]";
 
     private BenchCommand() {}
@@ -88,7 +91,7 @@ final class BenchCommand {
         int repeats = args.integer("repeats", 3);
         String quant = args.string("quant", "none");
         args.finish();
-        if (!quant.equals("none")) throw new UsageException("--quant " + quant + " is not available yet: it comes with 4-bit support");
+        QuantizedModels.Options options = QuantizedModels.Options.of(LoadedModel.quant(quant));
         if ((modelPath == null) == (configName == null)) throw new UsageException("give either --model PATH or --config NAME --random-init");
         if (configName != null && !randomInit) throw new UsageException("--config needs --random-init (no weights are loaded)");
         if (tokens <= 0 || promptTokens <= 0 || repeats <= 0) throw new UsageException("--tokens, --prompt-tokens and --repeats must be positive");
@@ -98,23 +101,27 @@ final class BenchCommand {
         String source;
         if (modelPath != null) {
             source = modelPath;
-            try (LlamaCheckpoint checkpoint = LlamaCheckpoint.load(Path.of(modelPath));
-                 LlamaModel model = new LlamaModel(checkpoint.config(), checkpoint.generationConfig(), checkpoint.weights(), context, null)) {
-                r = DecodeBenchmark.run(model, checkpoint.weights(), promptTokens, tokens, repeats);
+            try (LlamaCheckpoint checkpoint = LlamaCheckpoint.load(Path.of(modelPath))) {
+                LlamaWeights weights = QuantizedModels.weights(checkpoint, options);   // GGUF blocks stay quantized
+                try (LlamaModel model = new LlamaModel(checkpoint.config(), checkpoint.generationConfig(), weights, context, null)) {
+                    r = DecodeBenchmark.run(model, weights, promptTokens, tokens, repeats);
+                }
             }
         } else {
             LlamaConfig config = configName.endsWith(".json") || Files.isDirectory(Path.of(configName))
                     ? LlamaConfig.load(Files.isDirectory(Path.of(configName)) ? Path.of(configName, "config.json") : Path.of(configName))
                     : LlamaConfig.preset(configName);
-            source = configName + " (random BF16 weights)";
-            RandomWeights weights = new RandomWeights(config, 1);
-            try (LlamaModel model = weights.model(context)) {
-                r = DecodeBenchmark.run(model, weights.weights(), promptTokens, tokens, repeats);
+            source = configName + " (random BF16 weights" + (options.format() == null ? ")" : ", quantized to " + options.format() + ")");
+            RandomWeights random = new RandomWeights(config, 1);
+            LlamaWeights weights = QuantizedModels.quantize(config, random.weights(), options);
+            try (LlamaModel model = new LlamaModel(config, GenerationConfig.EMPTY, weights, context, random)) {
+                r = DecodeBenchmark.run(model, weights, promptTokens, tokens, repeats);
             }
         }
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("op", "decode");
         line.put("model", source);
+        line.put("quant", quant);
         line.put("prompt_tokens", r.promptTokens());
         line.put("decode_tokens", r.decodeTokens());
         line.put("repeats", repeats);

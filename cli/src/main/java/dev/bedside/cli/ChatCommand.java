@@ -32,9 +32,10 @@ final class ChatCommand {
         Double temperature = args.has("temperature") ? args.number("temperature", 0) : null;
         Double topP = args.has("top-p") ? args.number("top-p", 1) : null;
         Long seed = args.has("seed") ? (long) args.integer("seed", 0) : null;
+        String quant = args.string("quant", "none");
         args.finish();
 
-        try (LoadedModel loaded = LoadedModel.load(path)) {
+        try (LoadedModel loaded = LoadedModel.load(path, LoadedModel.quant(quant))) {
             ChatFormat format = new ChatFormat(loaded.tokenizer());
             Generator generator = new Generator(loaded.model(), loaded.eosIds());
             BufferedReader in = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8));

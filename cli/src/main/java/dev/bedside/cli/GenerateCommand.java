@@ -31,9 +31,10 @@ final class GenerateCommand {
         Double topP = args.has("top-p") ? args.number("top-p", 1) : null;
         Integer topK = args.has("top-k") ? args.integer("top-k", 0) : null;
         Long seed = args.has("seed") ? (long) args.integer("seed", 0) : null;
+        String quant = args.string("quant", "none");
         args.finish();
 
-        try (LoadedModel loaded = LoadedModel.load(path)) {
+        try (LoadedModel loaded = LoadedModel.load(path, LoadedModel.quant(quant))) {
             int[] ids;
             if (chat) {
                 List<Message> messages = new ArrayList<>();

@@ -5,16 +5,23 @@ import dev.bedside.model.LlamaModel;
 import dev.bedside.model.generate.SamplingConfig;
 import dev.bedside.model.tokenizer.Tokenizer;
 import dev.bedside.model.tokenizer.Tokenizers;
+import dev.bedside.quant.QuantizedModels;
+import dev.bedside.tensor.DType;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** A model and its tokenizer, loaded from one Hugging Face folder or GGUF file, as the commands use them. */
+/** A model and its tokenizer (weights optionally quantized on load), loaded from one Hugging Face folder or GGUF file, as the commands use them. */
 record LoadedModel(LlamaModel model, Tokenizer tokenizer) implements AutoCloseable {
 
     static LoadedModel load(Path path) throws IOException {
-        LlamaModel model = LlamaModel.load(path);
+        return load(path, null);
+    }
+
+    /** {@code quant}: Q8_0, Q4_0 or NF4 for the linear weights of a float checkpoint, or null (see {@link QuantizedModels}). */
+    static LoadedModel load(Path path, DType quant) throws IOException {
+        LlamaModel model = QuantizedModels.load(path, quant);
         try {
             return new LoadedModel(model, Tokenizers.load(path));
         } catch (IOException | RuntimeException e) {
@@ -24,6 +31,15 @@ record LoadedModel(LlamaModel model, Tokenizer tokenizer) implements AutoCloseab
                 e.addSuppressed(suppressed);
             }
             throw e;
+        }
+    }
+
+    /** The {@code --quant} value: nf4, q4_0, q8_0 or none. */
+    static DType quant(String name) {
+        try {
+            return QuantizedModels.parseFormat(name);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--quant: " + e.getMessage());
         }
     }
 

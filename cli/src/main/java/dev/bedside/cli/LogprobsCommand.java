@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.bedside.autograd.Autograd;
 import dev.bedside.autograd.Var;
 import dev.bedside.model.LlamaModel;
+import dev.bedside.quant.QuantizedModels;
+import dev.bedside.tensor.DType;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Set;
@@ -24,9 +26,9 @@ final class LogprobsCommand {
         String quant = args.string("quant", "none");
         args.finish();
         if (top <= 0) throw new UsageException("--top must be positive");
-        if (!quant.equals("none")) throw new UsageException("--quant " + quant + " is not available yet: quantize-on-load comes with 4-bit support");
+        DType format = LoadedModel.quant(quant);
 
-        try (LlamaModel llama = LlamaModel.load(model)) {
+        try (LlamaModel llama = QuantizedModels.load(model, format)) {
             int vocab = llama.config().vocabSize();
             for (int id : ids) {
                 if (id < 0 || id >= vocab) throw new UsageException("id " + id + " is outside the vocabulary [0, " + vocab + ")");

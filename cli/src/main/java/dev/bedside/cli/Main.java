@@ -18,11 +18,11 @@ public final class Main {
     private static final Map<String, String> HELP = new LinkedHashMap<>();
 
     static {
-        register("logprobs", "logprobs --model PATH --ids 128000,9906,... [--top 20] — next-token log-probs per position",
+        register("logprobs", "logprobs --model PATH --ids 128000,9906,... [--top 20] [--quant nf4|q4_0|q8_0|none] — next-token log-probs per position",
                 args -> LogprobsCommand.run(args, System.out));
         register("generate", "generate --model PATH --prompt TEXT [--system TEXT] [--chat] [--max-tokens N] [--temperature T]"
-                + " [--top-p P] [--top-k K] [--seed S] — stream a continuation", args -> GenerateCommand.run(args, System.out, System.err));
-        register("chat", "chat --model PATH [--system TEXT] — interactive chat, streaming", args -> ChatCommand.run(args, System.in, System.out));
+                + " [--top-p P] [--top-k K] [--seed S] [--quant nf4|q4_0|q8_0|none] — stream a continuation", args -> GenerateCommand.run(args, System.out, System.err));
+        register("chat", "chat --model PATH [--system TEXT] [--quant nf4|q4_0|q8_0|none] — interactive chat, streaming", args -> ChatCommand.run(args, System.in, System.out));
         register("bench", "bench gemm|... — benchmarks (prints one JSON line)", BenchCommand::run);
         register("quantize", QuantizeCommand.USAGE + " — GGUF (llama.cpp) or bitsandbytes NF4 folder", QuantizeCommand::run);
         register("readability", ReadabilityCommand.USAGE + " — Flesch scores (JSON)", ReadabilityCommand::run);

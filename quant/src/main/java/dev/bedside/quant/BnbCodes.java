@@ -80,7 +80,7 @@ public final class BnbCodes {
     /**
      * bitsandbytes' {@code create_dynamic_map(signed=True)}: for exponents i = 0 … 6, the 2^i midpoints of
      * float32 {@code linspace(0.1, 1, 2^i + 1)}, times ±10^(i−6), plus 0 and 1, sorted. Arithmetic in float32
-     * as torch does it (linspace: start + i·step for the first half, end − (n−1−i)·step for the rest).
+     * as torch does it (linspace: start + i·step for the first half, end − (n−1−i)·step for the rest, each fused).
      */
     private static float[] dynamicMap() {
         float[] data = new float[256];
@@ -106,7 +106,8 @@ public final class BnbCodes {
         float step = (end - start) / (steps - 1);
         float[] out = new float[steps];
         int halfway = steps / 2;
-        for (int i = 0; i < steps; i++) out[i] = i < halfway ? start + step * i : end - step * (steps - i - 1);
+        // torch's CPU kernel evaluates start + step·i and end − step·(n−1−i) as fused multiply-adds (one rounding)
+        for (int i = 0; i < steps; i++) out[i] = i < halfway ? Math.fma(step, (float) i, start) : Math.fma(-step, (float) (steps - i - 1), end);
         return out;
     }
 }

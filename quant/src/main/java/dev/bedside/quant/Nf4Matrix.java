@@ -5,7 +5,11 @@ import dev.bedside.tensor.QuantizedMatrix;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorSpecies;
 import jdk.incubator.vector.VectorOperators;
 
 import static dev.bedside.quant.Blocks.F;
@@ -155,6 +159,24 @@ public final class Nf4Matrix implements QuantizedMatrix {
         }
     }
 
+    /** 16 float lanes hold the whole code book, so a lane-wise table lookup (selectFrom) decodes 16 codes at once. */
+    private static final boolean VECTOR = F.length() == 16;
+    private static final FloatVector BOOK = VECTOR ? FloatVector.fromArray(F, BnbCodes.nf4(), 0) : null;
+    private static final VectorSpecies<Short> S = ShortVector.SPECIES_128;
+
+    /**
+     * The 16 code-book values of bytes [at, at + 8), in element order. Each byte b widens to a short, which
+     * is rebuilt as (b & 0xF) << 8 | b >>> 4 so that, read back as little-endian bytes, the high nibble (the
+     * first weight) comes first; the codes then index the code book.
+     */
+    private FloatVector values16(long at) {
+        ByteVector bytes = ByteVector.fromMemorySegment(ByteVector.SPECIES_64, packed, at, ByteOrder.LITTLE_ENDIAN);
+        ShortVector wide = ((ShortVector) bytes.convertShape(VectorOperators.B2S, S, 0)).and((short) 0xFF);
+        ShortVector swapped = wide.lanewise(VectorOperators.LSHR, 4).or(wide.and((short) 0x0F).lanewise(VectorOperators.LSHL, 8));
+        FloatVector codes = (FloatVector) swapped.reinterpretAsBytes().convertShape(VectorOperators.B2F, F, 0);
+        return codes.selectFrom(BOOK);
+    }
+
     /** Block by block: the code book values of whole bytes from a pair table, times the block's absmax. */
     @Override
     public void decode(int row, int col, int n, float[] dst, int dstOff) {
@@ -164,6 +186,13 @@ public final class Nf4Matrix implements QuantizedMatrix {
         while (e < end) {
             long blockEnd = Math.min(end, (e / BLOCK_SIZE + 1) * BLOCK_SIZE);
             float scale = blockAbsmax(e / BLOCK_SIZE);
+            if (VECTOR && e % BLOCK_SIZE == 0 && blockEnd - e == BLOCK_SIZE) {   // a whole block: four vectors
+                FloatVector d = FloatVector.broadcast(F, scale);
+                for (int j = 0; j < BLOCK_SIZE; j += 16) values16((e + j) >>> 1).mul(d).intoArray(dst, out + j);
+                out += BLOCK_SIZE;
+                e += BLOCK_SIZE;
+                continue;
+            }
             if ((e & 1) == 1) dst[out++] = BnbCodes.nf4(code(e++)) * scale;
             for (; e + 1 < blockEnd; e += 2) {
                 int b = packed.get(ValueLayout.JAVA_BYTE, e >>> 1) & 0xFF;
@@ -176,9 +205,22 @@ public final class Nf4Matrix implements QuantizedMatrix {
 
     private static final ThreadLocal<float[]> ROW = ThreadLocal.withInitial(() -> new float[0]);
 
-    /** Decodes the row into a per-thread buffer (allocated once per thread and width), then a vector dot. */
+    /**
+     * Rows of whole blocks (cols a multiple of 64): per block, code-book values times x summed in a vector,
+     * then scaled once. Other shapes decode the row into a per-thread buffer, then a vector dot.
+     */
     @Override
     public float dot(int row, float[] x, int xOff) {
+        if (VECTOR && cols % BLOCK_SIZE == 0) {
+            FloatVector acc = FloatVector.zero(F);
+            long e = (long) row * cols;
+            for (int c = 0; c < cols; c += BLOCK_SIZE, e += BLOCK_SIZE) {
+                FloatVector block = FloatVector.zero(F);
+                for (int j = 0; j < BLOCK_SIZE; j += 16) block = values16((e + j) >>> 1).fma(FloatVector.fromArray(F, x, xOff + c + j), block);
+                acc = block.fma(FloatVector.broadcast(F, blockAbsmax(e / BLOCK_SIZE)), acc);
+            }
+            return acc.reduceLanes(VectorOperators.ADD);
+        }
         float[] w = ROW.get();
         if (w.length < cols) ROW.set(w = new float[cols]);
         decode(row, 0, cols, w, 0);

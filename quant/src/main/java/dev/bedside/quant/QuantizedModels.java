@@ -1,12 +1,10 @@
 package dev.bedside.quant;
 
-import dev.bedside.model.GenerationConfig;
 import dev.bedside.model.LlamaCheckpoint;
 import dev.bedside.model.LlamaConfig;
 import dev.bedside.model.LlamaLayout;
 import dev.bedside.model.LlamaModel;
 import dev.bedside.model.LlamaWeights;
-import dev.bedside.model.RandomWeights;
 import dev.bedside.model.gguf.GgufType;
 import dev.bedside.model.gguf.QuantizedTensor;
 import dev.bedside.tensor.DType;
@@ -87,13 +85,15 @@ public final class QuantizedModels {
         return LlamaWeights.of(config, chosen::get);
     }
 
-    /** Random BF16 weights (see {@link RandomWeights}) with the linear weights quantized: for benchmarks. */
-    public static LlamaModel randomInit(LlamaConfig config, long seed, Options options, int contextLength) {
-        RandomWeights random = new RandomWeights(config, seed);
-        Map<String, Tensor> dense = byName(config, random.weights());
+    /**
+     * Dense weights (e.g. {@link dev.bedside.model.RandomWeights} for benchmarks) with the linear weights
+     * quantized as {@code options} says; the dense tensors must stay alive while the result is used.
+     */
+    public static LlamaWeights quantize(LlamaConfig config, LlamaWeights dense, Options options) {
         Map<String, Tensor> chosen = new ConcurrentHashMap<>();
-        dense.entrySet().parallelStream().forEach(e -> chosen.put(e.getKey(), maybeQuantize(e.getKey(), e.getValue(), config, options)));
-        return new LlamaModel(config, GenerationConfig.EMPTY, LlamaWeights.of(config, chosen::get), contextLength, random);
+        byName(config, dense).entrySet().parallelStream()
+                .forEach(e -> chosen.put(e.getKey(), maybeQuantize(e.getKey(), e.getValue(), config, options)));
+        return LlamaWeights.of(config, chosen::get);
     }
 
     /** The weights under their HF names (lm_head only when untied). */
