@@ -159,22 +159,30 @@ public final class Nf4Matrix implements QuantizedMatrix {
         }
     }
 
-    /** 16 float lanes hold the whole code book, so a lane-wise table lookup (selectFrom) decodes 16 codes at once. */
-    private static final boolean VECTOR = F.length() == 16;
-    private static final FloatVector BOOK = VECTOR ? FloatVector.fromArray(F, BnbCodes.nf4(), 0) : null;
+    /**
+     * The code book as one 16-lane vector (AVX-512) or two 8-lane halves (AVX2), so that a lane-wise table
+     * lookup (selectFrom) turns codes into values; other widths take the scalar pair table.
+     */
+    private static final boolean VECTOR = F.length() == 16 || F.length() == 8;
+    private static final FloatVector BOOK_LOW = VECTOR ? FloatVector.fromArray(F, BnbCodes.nf4(), 0) : null;
+    private static final FloatVector BOOK_HIGH = VECTOR && F.length() == 8 ? FloatVector.fromArray(F, BnbCodes.nf4(), 8) : null;
     private static final VectorSpecies<Short> S = ShortVector.SPECIES_128;
 
     /**
-     * The 16 code-book values of bytes [at, at + 8), in element order. Each byte b widens to a short, which
-     * is rebuilt as (b & 0xF) << 8 | b >>> 4 so that, read back as little-endian bytes, the high nibble (the
-     * first weight) comes first; the codes then index the code book.
+     * The 16 codes of bytes [at, at + 8), in element order. Each byte b widens to a short, rebuilt as
+     * (b & 0xF) << 8 | b >>> 4 so that, read back as little-endian bytes, the high nibble (the first weight)
+     * comes first.
      */
-    private FloatVector values16(long at) {
+    private ByteVector codes16(long at) {
         ByteVector bytes = ByteVector.fromMemorySegment(ByteVector.SPECIES_64, packed, at, ByteOrder.LITTLE_ENDIAN);
         ShortVector wide = ((ShortVector) bytes.convertShape(VectorOperators.B2S, S, 0)).and((short) 0xFF);
-        ShortVector swapped = wide.lanewise(VectorOperators.LSHR, 4).or(wide.and((short) 0x0F).lanewise(VectorOperators.LSHL, 8));
-        FloatVector codes = (FloatVector) swapped.reinterpretAsBytes().convertShape(VectorOperators.B2F, F, 0);
-        return codes.selectFrom(BOOK);
+        return wide.lanewise(VectorOperators.LSHR, 4).or(wide.and((short) 0x0F).lanewise(VectorOperators.LSHL, 8)).reinterpretAsBytes();
+    }
+
+    /** Code-book values of codes [part·L, part·L + L) of the 16, L = the float lane count. */
+    private static FloatVector values(ByteVector codes16, int part) {
+        FloatVector index = (FloatVector) codes16.convertShape(VectorOperators.B2F, F, part);
+        return BOOK_HIGH == null ? index.selectFrom(BOOK_LOW) : index.selectFrom(BOOK_LOW, BOOK_HIGH);
     }
 
     /** Block by block: the code book values of whole bytes from a pair table, times the block's absmax. */
@@ -188,7 +196,10 @@ public final class Nf4Matrix implements QuantizedMatrix {
             float scale = blockAbsmax(e / BLOCK_SIZE);
             if (VECTOR && e % BLOCK_SIZE == 0 && blockEnd - e == BLOCK_SIZE) {   // a whole block: four vectors
                 FloatVector d = FloatVector.broadcast(F, scale);
-                for (int j = 0; j < BLOCK_SIZE; j += 16) values16((e + j) >>> 1).mul(d).intoArray(dst, out + j);
+                for (int j = 0; j < BLOCK_SIZE; j += 16) {
+                    ByteVector codes = codes16((e + j) >>> 1);
+                    for (int part = 0; part * F.length() < 16; part++) values(codes, part).mul(d).intoArray(dst, out + j + part * F.length());
+                }
                 out += BLOCK_SIZE;
                 e += BLOCK_SIZE;
                 continue;
@@ -216,7 +227,12 @@ public final class Nf4Matrix implements QuantizedMatrix {
             long e = (long) row * cols;
             for (int c = 0; c < cols; c += BLOCK_SIZE, e += BLOCK_SIZE) {
                 FloatVector block = FloatVector.zero(F);
-                for (int j = 0; j < BLOCK_SIZE; j += 16) block = values16((e + j) >>> 1).fma(FloatVector.fromArray(F, x, xOff + c + j), block);
+                for (int j = 0; j < BLOCK_SIZE; j += 16) {
+                    ByteVector codes = codes16((e + j) >>> 1);
+                    for (int part = 0; part * F.length() < 16; part++) {
+                        block = values(codes, part).fma(FloatVector.fromArray(F, x, xOff + c + j + part * F.length()), block);
+                    }
+                }
                 acc = block.fma(FloatVector.broadcast(F, blockAbsmax(e / BLOCK_SIZE)), acc);
             }
             return acc.reduceLanes(VectorOperators.ADD);
