@@ -21,7 +21,7 @@ import java.util.Set;
  * shape with random weights directly in QLoRA's storage (linear weights NF4 with double quantization,
  * embeddings and LM head BF16, norms F32), runs one forward of a few tokens, and prints one JSON line with the
  * process's peak resident memory ({@code VmHWM}) and where the memory is. Run it with a modest heap
- * (e.g. {@code BEDSIDE_JAVA_OPTS=-Xmx1g}): the weights live off the heap.
+ * (e.g. {@code BEDSIDE_JAVA_OPTS=-Xmx256m}): the weights live off the heap, and a large heap only adds garbage to the RSS.
  */
 final class MemoryBenchCommand {
     static final String USAGE = "bedside bench memory --config NAME|config.json --quant nf4 --random-init [--tokens N]";
