@@ -66,7 +66,7 @@ public final class LlamaToGguf {
 
     public static void convert(Path input, Path output, GgufType type, BlockQuantizer quantizer) throws IOException {
         try (LlamaCheckpoint checkpoint = LlamaCheckpoint.load(input)) {
-            String name = input.getFileName().toString().replaceFirst("\\.gguf$", "");
+            String name = Files.isDirectory(input) ? input.getFileName().toString() : ggufName(input);
             Map<String, GgufValue> tokenizer = Files.isDirectory(input)
                     ? GgufTokenizerMetadata.fromHuggingFace(input, checkpoint.config().vocabSize())
                     : tokenizerOfGguf(input);
@@ -174,6 +174,13 @@ public final class LlamaToGguf {
             case Q8_0 -> 7;
             case BF16 -> 32;
         };
+    }
+
+    /** A GGUF input's general.name, else its file name without .gguf. */
+    private static String ggufName(Path file) throws IOException {
+        try (GgufFile gguf = GgufFile.open(file)) {
+            return gguf.metadata().get("general.name") instanceof String s ? s : file.getFileName().toString().replaceFirst("\\.gguf$", "");
+        }
     }
 
     /** The tokenizer.* entries of a GGUF file, with the value types llama.cpp writes for them. */

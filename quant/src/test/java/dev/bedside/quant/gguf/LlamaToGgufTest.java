@@ -64,6 +64,15 @@ class LlamaToGgufTest {
         assertEquals(-1L, Files.mismatch(expected, out));
     }
 
+    @Test
+    void ggufInputConvertsToTheSameQ4_0File() throws IOException {
+        Path fixtures = fixtures();
+        Path out = tmp.resolve("from-gguf.gguf");
+        // q/k rows are un-permuted on load and permuted again on writing; the tokenizer is copied from the metadata.
+        LlamaToGguf.convert(fixtures.resolve("tiny-llama31-gguf/tiny-llama31-f32.gguf"), out, GgufType.Q4_0);
+        assertEquals(-1L, Files.mismatch(fixtures.resolve("tiny-llama31-gguf/tiny-llama31-q4_0.gguf"), out));
+    }
+
     /** Bedside's GGUF loader (which undoes the q/k permutation) gives the HF checkpoint's config and weights. */
     static void assertReadsBackLikeTheCheckpoint(Path hfFolder, Path out) throws IOException {
         try (LlamaCheckpoint hf = LlamaCheckpoint.load(hfFolder);
