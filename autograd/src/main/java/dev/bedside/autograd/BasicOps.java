@@ -20,7 +20,7 @@ public final class BasicOps {
     /** a + b, broadcasting. */
     public static Var add(Var a, Var b) {
         Tensor out = Tensor.zeros(Broadcast.shape("add", a.shape(), b.shape()));
-        Backends.current().add(a.value(), b.value(), out);
+        Backends.current().add(a.f32(), b.f32(), out);
         return Autograd.record("add", out, dOut -> {
             accumulateBroadcast(a, dOut);
             accumulateBroadcast(b, dOut);
@@ -36,16 +36,16 @@ public final class BasicOps {
     /** a ⊙ b, broadcasting. */
     public static Var mul(Var a, Var b) {
         Tensor out = Tensor.zeros(Broadcast.shape("mul", a.shape(), b.shape()));
-        Backends.current().mul(a.value(), b.value(), out);
+        Backends.current().mul(a.f32(), b.f32(), out);
         return Autograd.record("mul", out, dOut -> {
             // d a = dOut ⊙ b and d b = dOut ⊙ a, each summed over the axes it was broadcast along.
             Tensor product = Tensor.zeros(dOut.shape());
             if (a.requiresGrad()) {
-                Backends.current().mul(dOut, b.value(), product);
+                Backends.current().mul(dOut, b.f32(), product);
                 accumulateBroadcast(a, product);
             }
             if (b.requiresGrad()) {
-                Backends.current().mul(dOut, a.value(), product);
+                Backends.current().mul(dOut, a.f32(), product);
                 accumulateBroadcast(b, product);
             }
         }, a, b);
@@ -93,8 +93,9 @@ public final class BasicOps {
 
     /** y = f(x) element-wise; backward dx += dy · f'(x). Computed in double, stored in float. */
     static Var pointwise(String op, Var x, DoubleUnaryOperator f, Derivative derivative) {
-        float[] X = x.value().data();
-        int xo = (int) x.value().offset(), n = x.numel();
+        Tensor in = x.f32();
+        float[] X = in.data();
+        int xo = (int) in.offset(), n = x.numel();
         float[] Y = new float[n];
         for (int i = 0; i < n; i++) Y[i] = (float) f.applyAsDouble(X[xo + i]);
         return Autograd.record(op, Tensor.of(Y, x.shape()), dOut -> {
@@ -143,8 +144,9 @@ public final class BasicOps {
 
     /** Σ of all elements, as a scalar (shape []). */
     public static Var sum(Var x) {
-        float[] X = x.value().data();
-        int xo = (int) x.value().offset(), n = x.numel();
+        Tensor in = x.f32();
+        float[] X = in.data();
+        int xo = (int) in.offset(), n = x.numel();
         double total = 0;
         for (int i = 0; i < n; i++) total += X[xo + i];
         Tensor out = Tensor.of(new float[] {(float) total});
@@ -196,7 +198,7 @@ public final class BasicOps {
         int[] starts = new int[parts.length];
         int at = 0;
         for (int p = 0; p < parts.length; p++) {
-            Tensor v = parts[p].value();
+            Tensor v = parts[p].f32();
             starts[p] = at;
             System.arraycopy(v.data(), (int) v.offset(), out.data(), at * rowSize(outShape), v.numel());
             at += v.dim(0);

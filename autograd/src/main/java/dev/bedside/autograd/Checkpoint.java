@@ -9,7 +9,8 @@ import java.util.function.Function;
  * recording on, onto a private tape, and back-propagates through that fresh sub-graph. A transformer then
  * holds one activation per layer instead of every intermediate of every layer.
  *
- * <p>The block must be deterministic (it is run twice). Weights it uses from outside receive their gradients
+ * <p>The block must be deterministic (it is run twice); random draws made through {@link RandomStream}
+ * (dropout) are replayed exactly. Weights it uses from outside receive their gradients
  * directly during the recomputation, so a checkpoint is recorded whenever gradients are on, even if its
  * inputs need none (a block with trainable weights may follow a frozen embedding).
  */
@@ -25,10 +26,13 @@ public final class Checkpoint {
     public static Var applyAll(Function<Var[], Var> block, Var... inputs) {
         if (!Autograd.isGradEnabled()) return block.apply(inputs);
         Tensor out;
+        long randomPosition = RandomStream.position();   // the recomputation replays the same random draws
         try (var scope = Autograd.noGrad()) {
             out = block.apply(inputs).value();
         }
         return Autograd.recordAlways("checkpoint", out, dOut -> {
+            long resumeAt = RandomStream.position();
+            RandomStream.seek(randomPosition);
             // Fresh leaves with the same values: the recomputed graph ends at them, and their gradients
             // are then passed on to the real inputs.
             Var[] leaves = new Var[inputs.length];
@@ -39,6 +43,7 @@ public final class Checkpoint {
                 if (recomputed.requiresGrad()) tape.backward(recomputed, dOut);
                 tape.clear();
             }
+            RandomStream.seek(resumeAt);
             for (int i = 0; i < inputs.length; i++) {
                 if (leaves[i].grad() != null) inputs[i].accumulate(leaves[i].grad());
             }

@@ -24,8 +24,9 @@ public final class LossOps {
 
     /**
      * log p(targets[t] | row t) = logits[t, targets[t]] − logSumExp(logits[t, :]) with logits = hidden · lmHeadᵀ,
-     * for hidden [T, D] and lmHead [V, D] → [T]. A target of −1 marks an ignored row (e.g. a prompt token):
-     * its log-prob is 0 and it gets no gradient; chunks of ignored rows are skipped entirely.
+     * for hidden [T, D] and lmHead [V, D] → [T]. A frozen lmHead is read in place in any storage (e.g. memory-mapped
+     * BF16). A target of −1 marks an ignored row (e.g. a prompt token): its log-prob is 0 and it gets no gradient;
+     * chunks of ignored rows are skipped entirely.
      *
      * <p>Forward keeps only the per-row log-sum-exp. Backward recomputes each chunk's logits, turns them into
      * d logits (softmax minus one-hot, scaled) and multiplies them straight into d hidden and d lmHead.
@@ -44,7 +45,7 @@ public final class LossOps {
         for (int start = 0; start < rows; start += chunkRows) {
             int end = Math.min(rows, start + chunkRows);
             if (allIgnored(savedTargets, start, end)) continue;
-            Tensor chunkLogits = chunkLogits(backend, hidden, lmHead, start, end, logits);
+            Tensor chunkLogits = chunkLogits(hidden, lmHead, start, end, logits);
             backend.logProbGather(chunkLogits, Arrays.copyOfRange(savedTargets, start, end),
                     logProbs.slice(0, start, end), logSumExp.slice(0, start, end));
         }
@@ -55,25 +56,25 @@ public final class LossOps {
             for (int start = 0; start < rows; start += chunkRows) {
                 int end = Math.min(rows, start + chunkRows);
                 if (allIgnored(savedTargets, start, end)) continue;
-                Tensor chunkLogits = chunkLogits(b, hidden, lmHead, start, end, chunkBuffer);
+                Tensor chunkLogits = chunkLogits(hidden, lmHead, start, end, chunkBuffer);
                 Tensor dLogits = dLogitsBuffer.slice(0, 0, end - start);
                 Arrays.fill(dLogits.data(), 0f);   // the backward kernel accumulates
                 b.logProbGatherBackward(dOut.slice(0, start, end), chunkLogits, Arrays.copyOfRange(savedTargets, start, end),
                         logSumExp.slice(0, start, end), dLogits);
                 if (hidden.requiresGrad()) {   // d hidden[chunk] += d logits · lmHead
-                    b.gemm(dLogits, false, lmHead.value(), false, hidden.gradBuffer().slice(0, start, end), 1f, 1f);
+                    MatrixOps.addTimesWeight(dLogits, lmHead.value(), hidden.gradBuffer().slice(0, start, end));
                 }
                 if (lmHead.requiresGrad()) {   // d lmHead += d logitsᵀ · hidden[chunk]
-                    b.gemm(dLogits, true, hidden.value().slice(0, start, end), false, lmHead.gradBuffer(), 1f, 1f);
+                    b.gemm(dLogits, true, hidden.f32().slice(0, start, end), false, lmHead.gradBuffer(), 1f, 1f);
                 }
             }
         }, hidden, lmHead);
     }
 
     /** logits[0 : end − start] = hidden[start : end] · lmHeadᵀ, written into the front of {@code buffer}. */
-    private static Tensor chunkLogits(Backend backend, Var hidden, Var lmHead, int start, int end, Tensor buffer) {
+    private static Tensor chunkLogits(Var hidden, Var lmHead, int start, int end, Tensor buffer) {
         Tensor chunk = buffer.slice(0, 0, end - start);
-        backend.gemm(hidden.value().slice(0, start, end), false, lmHead.value(), true, chunk, 1f, 0f);
+        MatrixOps.timesWeightTransposed(hidden.f32().slice(0, start, end), lmHead.value(), chunk);
         return chunk;
     }
 

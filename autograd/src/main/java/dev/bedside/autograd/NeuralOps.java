@@ -19,8 +19,8 @@ public final class NeuralOps {
         if (weight.numel() != dim) throw new ShapeException("rmsNorm", "weight does not match the last axis of x", x.shape(), weight.shape());
         Tensor out = Tensor.zeros(x.shape());
         Tensor invRms = Tensor.zeros(Checks.rowsOf(x.value()));
-        Backends.current().rmsNorm(x.value(), weight.value(), eps, out, invRms);
-        return Autograd.record("rmsNorm", out, dOut -> Backends.current().rmsNormBackward(dOut, x.value(), weight.value(), invRms,
+        Backends.current().rmsNorm(x.f32(), weight.f32(), eps, out, invRms);
+        return Autograd.record("rmsNorm", out, dOut -> Backends.current().rmsNormBackward(dOut, x.f32(), weight.f32(), invRms,
                 gradOrScratch(x), weight.requiresGrad() ? weight.gradBuffer() : null), x, weight);
     }
 
@@ -28,12 +28,12 @@ public final class NeuralOps {
     public static Var swiglu(Var gate, Var up) {
         Checks.requireSameShape("swiglu", gate.value(), up.value());
         Tensor out = Tensor.zeros(gate.shape());
-        Backends.current().swiglu(gate.value(), up.value(), out);
+        Backends.current().swiglu(gate.f32(), up.f32(), out);
         return Autograd.record("swiglu", out, dOut ->
-                Backends.current().swigluBackward(dOut, gate.value(), up.value(), gradOrScratch(gate), gradOrScratch(up)), gate, up);
+                Backends.current().swigluBackward(dOut, gate.f32(), up.f32(), gradOrScratch(gate), gradOrScratch(up)), gate, up);
     }
 
-    /** Rows of {@code table} [vocab, dim] picked by {@code ids} → [ids.length, dim]. */
+    /** Rows of {@code table} [vocab, dim] picked by {@code ids} → [ids.length, dim]. A frozen table is read in place. */
     public static Var embedding(Var table, int[] ids) {
         if (table.rank() != 2) throw new ShapeException("embedding", "table must be [vocab, dim]", table.shape());
         int[] savedIds = ids.clone();
@@ -66,15 +66,15 @@ public final class NeuralOps {
         Checks.AttentionShape.of("attention", q.value(), k.value(), v.value(), heads, kvHeads);
         Tensor out = Tensor.zeros(q.shape());
         Tensor logSumExp = Tensor.zeros(heads, q.dim(0));
-        Backends.current().attention(q.value(), k.value(), v.value(), heads, kvHeads, out, logSumExp);
-        return Autograd.record("attention", out, dOut -> Backends.current().attentionBackward(dOut, q.value(), k.value(), v.value(),
+        Backends.current().attention(q.f32(), k.f32(), v.f32(), heads, kvHeads, out, logSumExp);
+        return Autograd.record("attention", out, dOut -> Backends.current().attentionBackward(dOut, q.f32(), k.f32(), v.f32(),
                 out, logSumExp, heads, kvHeads, gradOrScratch(q), gradOrScratch(k), gradOrScratch(v)), q, k, v);
     }
 
     /** Log-softmax over the last axis. Materialises its output; for vocabulary-sized rows use {@link LossOps#logProbsOfTargets}. */
     public static Var logSoftmax(Var x) {
         Tensor out = Tensor.zeros(x.shape());
-        Backends.current().logSoftmax(x.value(), out);
+        Backends.current().logSoftmax(x.f32(), out);
         return Autograd.record("logSoftmax", out, dOut ->
                 Backends.current().logSoftmaxBackward(dOut, out, x.gradBuffer()), x);
     }
@@ -82,7 +82,7 @@ public final class NeuralOps {
     /** Softmax over the last axis. */
     public static Var softmax(Var x) {
         Tensor out = Tensor.zeros(x.shape());
-        Backends.current().softmax(x.value(), out);
+        Backends.current().softmax(x.f32(), out);
         return Autograd.record("softmax", out, dOut ->
                 Backends.current().softmaxBackward(dOut, out, x.gradBuffer()), x);
     }

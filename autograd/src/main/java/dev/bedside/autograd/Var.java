@@ -5,7 +5,7 @@ import dev.bedside.tensor.Tensor;
 import java.util.Arrays;
 
 /**
- * A value in the computation graph: an F32 tensor, its gradient, and (while it sits on the tape) the closure
+ * A value in the computation graph: a tensor, its gradient, and (while it sits on the tape) the closure
  * that pushes its gradient back to its inputs.
  *
  * <p>Leaves are made with {@link #param} (trainable: gets a gradient) or {@link #constant} (frozen: never gets a
@@ -23,8 +23,9 @@ public final class Var {
     Backward backward;
 
     Var(Tensor value, boolean requiresGrad, String op) {
-        // Kernels read contiguous F32 heap arrays: convert once here (a no-op for such tensors).
-        this.value = value.contiguous();
+        // Trainable values must be F32 heap arrays (kernels write their gradients beside them); frozen ones may
+        // stay where they are, e.g. a memory-mapped BF16 weight, as long as they are contiguous.
+        this.value = requiresGrad || !value.isContiguous() ? value.contiguous() : value;
         this.requiresGrad = requiresGrad;
         this.op = op;
     }
@@ -32,13 +33,21 @@ public final class Var {
     /** A trainable leaf: gradients accumulate into {@link #grad()}. */
     public static Var param(Tensor value) { return new Var(value, true, "param"); }
 
-    /** A frozen leaf or plain input: no gradient, and ops that see only constants record nothing. */
+    /**
+     * A frozen leaf or plain input: no gradient, and ops that see only constants record nothing. The tensor
+     * keeps its storage: {@link MatrixOps#linear}, {@link NeuralOps#embedding} and {@link LossOps#logProbsOfTargets}
+     * read a memory-mapped F32/F16/BF16 weight in place; other ops widen a copy on each use (see {@link #f32()}).
+     */
     public static Var constant(Tensor value) { return new Var(value, false, "constant"); }
 
     /** A scalar constant. */
     public static Var scalar(float value) { return constant(Tensor.of(new float[] {value})); }
 
+    /** The value as stored: an F32 heap tensor, except for a frozen value given in another storage. */
     public Tensor value() { return value; }
+
+    /** The value as a contiguous F32 heap tensor, as most kernels read it: itself, or a widened copy. */
+    public Tensor f32() { return value.contiguous(); }
 
     /** The accumulated gradient, or null when none has reached this value (always null when frozen). */
     public Tensor grad() { return grad; }
@@ -62,8 +71,11 @@ public final class Var {
     /** The single element of a one-element value (a loss). */
     public float item() {
         if (value.numelLong() != 1) throw new IllegalStateException("item(): value has shape " + Arrays.toString(shape()));
-        return value.data()[(int) value.offset()];
+        return value.get(new int[value.rank()]);
     }
+
+    /** The same value as a constant: gradients stop here (e.g. a reference model's log-probs). Shares storage. */
+    public Var detach() { return new Var(value, false, "detach"); }
 
     /** Forgets the gradient (before the next step); the buffer is allocated again on next use. */
     public void zeroGrad() { grad = null; }
@@ -71,15 +83,18 @@ public final class Var {
     /** Back-propagates from this one-element value with d(this) = 1, consuming the current thread's tape. */
     public void backward() { Autograd.tape().backward(this); }
 
-    /** The gradient buffer, allocated as zeros on first use. Only for values that require a gradient. */
-    Tensor gradBuffer() {
+    /**
+     * The gradient buffer, allocated as zeros on first use, for backward closures whose kernels accumulate
+     * into it directly (a gemm with beta = 1). Only for values that require a gradient.
+     */
+    public Tensor gradBuffer() {
         if (!requiresGrad) throw new IllegalStateException("gradient of a frozen value (" + op + ") requested");
         if (grad == null) grad = Tensor.zeros(value.shape());
         return grad;
     }
 
-    /** grad += g (same shape); ignored when this value needs no gradient. */
-    void accumulate(Tensor g) {
+    /** grad += g (same shape); ignored when this value needs no gradient. For backward closures. */
+    public void accumulate(Tensor g) {
         if (requiresGrad) Backends.current().axpy(1f, g.contiguous(), gradBuffer());
     }
 

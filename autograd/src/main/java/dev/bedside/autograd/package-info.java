@@ -26,6 +26,13 @@
  * (recompute a block in backward instead of keeping its activations). Other modules add ops with
  * {@link dev.bedside.autograd.Autograd#record}.
  *
+ * <h2>Storage</h2>
+ * Trainable and interior values are contiguous F32 heap tensors. A frozen value ({@code Var.constant}) keeps the
+ * storage it was given: {@code MatrixOps.linear}, {@code NeuralOps.embedding} and {@code LossOps.logProbsOfTargets}
+ * read a memory-mapped F32/F16/BF16 weight in place through {@code Backend.linear}/{@code linearBackward}; other ops
+ * widen a copy per use ({@code Var.f32()}), so convert small frozen tensors (norm weights) once with
+ * {@code contiguous()}. {@link dev.bedside.autograd.FrozenOps} offers the same for weights held as plain tensors.
+ *
  * <h2>Rules every op follows</h2>
  * Inputs are never modified. Outputs may be views of inputs (reshape, sliceRows). An op saves only what its
  * backward reads. Bad shapes throw {@link dev.bedside.tensor.ShapeException} naming the op and the shapes.

@@ -98,9 +98,10 @@ class BasicOpsProperties {
         SplittableRandom random = new SplittableRandom(seed);
         int start = random.nextInt(rowsA + 1), end = random.nextInt(start, rowsA + 1);
         Tensor a = Tensor.uniform(seed, -1, 1, rowsA, cols), b = Tensor.uniform(seed + 1, -1, 1, rowsB, 2, cols);
-        // out = concat(slice(a), reshape(b)) · squared, so each part's gradient depends on its values.
-        GradCheck.check(Case.allTrainable("reshape/slice/concat", a, b), v -> BasicOps.square(BasicOps.concatRows(
-                BasicOps.sliceRows(v[0], start, end), BasicOps.reshape(v[1], -1, cols))), in -> {
+        // out = concat(square(slice(a)), square(reshape(b))): squares so each gradient depends on its values,
+        // applied to the views so ops read them at their offsets.
+        GradCheck.check(Case.allTrainable("reshape/slice/concat", a, b), v -> BasicOps.concatRows(
+                BasicOps.square(BasicOps.sliceRows(v[0], start, end)), BasicOps.square(BasicOps.reshape(v[1], -1, cols))), in -> {
             double[] out = new double[(end - start) * cols + in[1].length];
             for (int i = 0; i < (end - start) * cols; i++) out[i] = in[0][start * cols + i] * in[0][start * cols + i];
             for (int i = 0; i < in[1].length; i++) out[(end - start) * cols + i] = in[1][i] * in[1][i];

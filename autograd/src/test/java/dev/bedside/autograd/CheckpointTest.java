@@ -93,6 +93,27 @@ class CheckpointTest {
     }
 
     @Test
+    void aBlockOfSeveralInputsPassesEachItsGradient() {
+        Tensor q = Tensor.uniform(50, -1, 1, 4, 6), k = Tensor.uniform(51, -1, 1, 4, 3), v = Tensor.uniform(52, -1, 1, 4, 3);
+        Var w = Var.param(Tensor.uniform(53, -1, 1, 6, 6));
+        java.util.function.Function<Var[], Var> attend = in -> MatrixOps.linear(NeuralOps.attention(in[0], in[1], in[2], 2, 1), w);
+        Tensor r = Tensor.uniform(54, -1, 1, 4, 6);
+        float[][] grads = new float[2][];
+        float[][] weightGrads = new float[2][];
+        for (int pass = 0; pass < 2; pass++) {
+            Var[] in = {Var.param(q), Var.constant(k), Var.param(v)};
+            Var out = pass == 0 ? attend.apply(in) : Checkpoint.applyAll(attend, in);
+            sum(mul(Var.constant(r), out)).backward();
+            assertNull(in[1].grad(), "a frozen input stays without a gradient");
+            grads[pass] = concatRows(Var.constant(in[0].grad().reshape(-1)), Var.constant(in[2].grad().reshape(-1))).value().toFloatArray();
+            weightGrads[pass] = w.grad().toFloatArray();
+            w.zeroGrad();
+        }
+        assertArrayEquals(grads[0], grads[1], 0f);
+        assertArrayEquals(weightGrads[0], weightGrads[1], 0f);
+    }
+
+    @Test
     void underNoGradACheckpointIsJustTheBlock() {
         Block block = Block.random(40, 4, 5, true);
         Var x = Var.param(Tensor.uniform(41, -1, 1, 2, 4));

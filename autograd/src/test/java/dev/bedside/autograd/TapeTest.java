@@ -63,6 +63,15 @@ class TapeTest {
     }
 
     @Test
+    void detachStopsGradients() {
+        Var x = Var.param(Tensor.of(new float[] {2f}, 1));
+        Var y = mul(x, x);
+        // L = x² · stop(x²): only the first factor carries a gradient, d L / dx = 2x · x² = 16.
+        sum(mul(y, y.detach())).backward();
+        assertEquals(16f, x.grad().get(0));
+    }
+
+    @Test
     void frozenWeightsNeverGetAGradientBuffer() {
         Var x = Var.param(Tensor.uniform(6, -1, 1, 2, 3));
         Var frozen = Var.constant(Tensor.uniform(7, -1, 1, 4, 3));

@@ -30,6 +30,8 @@ import java.util.Set;
 final class BenchCommand {
     private static final String USAGE = "usage: bedside bench gemm --m M --n N --k K [--repeats R] [--trans NN|NT|TN|TT]"
             + " | bedside bench decode (--model PATH | --config NAME --random-init) [--quant nf4|q4_0|q8_0|none] [--tokens N] [--prompt-tokens P] [--repeats R]"
+            + " | bedside bench dpo --config NAME|PATH [--random-init] [--quant none|nf4] [--seq-len L] [--batch-size B] [--lora-r R]"
+            + " [--warmup W] [--steps S]"
             + " | bedside bench jmh [JMH options] [regex]";
 
     private BenchCommand() {}
@@ -40,6 +42,7 @@ final class BenchCommand {
         return switch (args[0]) {
             case "gemm" -> gemm(rest);
             case "decode" -> decode(rest);
+            case "dpo" -> dpo(rest);
             case "memory" -> MemoryBenchCommand.run(rest);
             case "jmh" -> {
                 org.openjdk.jmh.Main.main(rest);
@@ -130,6 +133,61 @@ final class BenchCommand {
         line.put("weight_bytes_per_token", r.weightBytesPerToken());
         line.put("memory_bandwidth_gb_per_s", round(r.bandwidthGBs()));
         line.put("bandwidth_bound_tokens_per_second", round(r.bandwidthBoundTokensPerSecond()));
+        line.put("backend", r.backend());
+        line.put("threads", r.threads());
+        System.out.println(new ObjectMapper().writeValueAsString(line));
+        return 0;
+    }
+
+    /**
+     * {@code dpo --config NAME|PATH [--random-init] [--quant none|nf4] [--seq-len L] [--batch-size B] [--lora-r R]}:
+     * DPO training steps with LoRA on synthetic pairs; seconds per step, tokens/s (2·L·B per step) and peak RSS.
+     * A config preset or config.json path takes random weights (--random-init); a model folder loads its weights.
+     */
+    private static int dpo(String[] rest) throws Exception {
+        Args args = new Args(rest, Set.of("random-init"));
+        String configName = args.required("config");
+        boolean randomInit = args.flag("random-init");
+        String quant = args.string("quant", "none");
+        int seqLen = args.integer("seq-len", 256), batch = args.integer("batch-size", 2), loraR = args.integer("lora-r", 32);
+        int warmup = args.integer("warmup", 1), steps = args.integer("steps", 3);
+        args.finish();
+        if (seqLen < 4 || batch <= 0 || loraR <= 0 || warmup < 0 || steps <= 0) {
+            throw new UsageException("--seq-len (at least 4), --batch-size, --lora-r and --steps must be positive");
+        }
+        if (!quant.equals("none") && !quant.equals("nf4")) throw new UsageException("--quant expects none or nf4, got '" + quant + "'");
+        Path path = Path.of(configName);
+        boolean folderWithWeights = Files.isDirectory(path) && !randomInit;
+        int context = seqLen + seqLen / 4 + 8;
+        dev.bedside.bench.DpoBenchmark.Result r;
+        String source;
+        if (folderWithWeights) {
+            source = configName;
+            try (LlamaModel model = DpoModels.load(path, quant, context)) {
+                r = dev.bedside.bench.DpoBenchmark.run(model, seqLen, batch, loraR, warmup, steps);
+            }
+        } else {
+            if (!randomInit) throw new UsageException("--config " + configName + " names no weights: add --random-init");
+            LlamaConfig config = configName.endsWith(".json") || Files.isDirectory(path)
+                    ? LlamaConfig.load(Files.isDirectory(path) ? path.resolve("config.json") : path)
+                    : LlamaConfig.preset(configName);
+            source = configName + " (random weights)";
+            try (LlamaModel model = DpoModels.random(config, quant, context)) {
+                r = dev.bedside.bench.DpoBenchmark.run(model, seqLen, batch, loraR, warmup, steps);
+            }
+        }
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("op", "dpo");
+        line.put("model", source);
+        line.put("quant", quant);
+        line.put("seq_len", seqLen);
+        line.put("batch_size", batch);
+        line.put("lora_r", loraR);
+        line.put("trainable_parameters", r.trainableParameters());
+        line.put("timed_steps", steps);
+        line.put("seconds_per_step", round(r.secondsPerStep()));
+        line.put("tokens_per_second", round(r.tokensPerSecond()));
+        line.put("peak_rss_bytes", r.peakRssBytes());
         line.put("backend", r.backend());
         line.put("threads", r.threads());
         System.out.println(new ObjectMapper().writeValueAsString(line));

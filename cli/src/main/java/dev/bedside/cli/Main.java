@@ -23,9 +23,12 @@ public final class Main {
         register("generate", "generate --model PATH --prompt TEXT [--system TEXT] [--chat] [--max-tokens N] [--temperature T]"
                 + " [--top-p P] [--top-k K] [--seed S] [--quant nf4|q4_0|q8_0|none] — stream a continuation", args -> GenerateCommand.run(args, System.out, System.err));
         register("chat", "chat --model PATH [--system TEXT] [--quant nf4|q4_0|q8_0|none] — interactive chat, streaming", args -> ChatCommand.run(args, System.in, System.out));
-        register("bench", "bench gemm|... — benchmarks (prints one JSON line)", BenchCommand::run);
+        register("bench", "bench gemm|decode|dpo|memory|jmh ... — benchmarks, one JSON line each", BenchCommand::run);
+        register("dpo", DpoCommand.USAGE + " — DPO with LoRA adapters", args -> DpoCommand.run(args, System.out, System.err));
+        register("sft", SftCommand.USAGE + " — supervised fine-tuning of LoRA adapters", args -> SftCommand.run(args, System.out, System.err));
         register("quantize", QuantizeCommand.USAGE + " — GGUF (llama.cpp) or bitsandbytes NF4 folder", QuantizeCommand::run);
         register("readability", ReadabilityCommand.USAGE + " — Flesch scores (JSON)", ReadabilityCommand::run);
+        register("tokenize", TokenizeCommand.HELP, TokenizeCommand::run);
     }
 
     private static void register(String name, String help, Command command) {

@@ -34,16 +34,18 @@ class QuantOptionTest {
         String ids = hello.get("ids").toString().replaceAll("[\\[\\] ]", "");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-            assertEquals(0, LogprobsCommand.run(new String[] {"--model", tiny.toString(), "--ids", ids, "--top", "128256", "--quant", "q8_0"}, out));
+            assertEquals(0, LogprobsCommand.run(new String[] {"--model", tiny.toString(), "--ids", ids, "--top", "500", "--quant", "q8_0"}, out));
         }
         JsonNode positions = new ObjectMapper().readTree(bytes.toString(StandardCharsets.UTF_8));
         JsonNode reference = hello.get("reference");
         double worst = 0;
         for (int t = 0; t < positions.size(); t++) {
             double[] byId = new double[128256];
+            java.util.Arrays.fill(byId, Double.NaN);   // an id outside our top 500 fails below
             for (JsonNode entry : positions.get(t)) byId[entry.get("id").asInt()] = entry.get("logprob").asDouble();
             for (int j = 0; j < 20; j++) {
                 int id = reference.get("top_ids").get(t).get(j).asInt();
+                assertFalse(Double.isNaN(byId[id]), "reference top-20 id " + id + " is not in our top 500 at position " + t);
                 worst = Math.max(worst, Math.abs(byId[id] - reference.get("top_logprobs").get(t).get(j).asDouble()));
             }
         }

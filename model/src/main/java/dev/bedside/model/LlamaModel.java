@@ -2,6 +2,7 @@ package dev.bedside.model;
 
 import dev.bedside.autograd.Autograd;
 import dev.bedside.autograd.BasicOps;
+import dev.bedside.autograd.Checkpoint;
 import dev.bedside.autograd.FrozenOps;
 import dev.bedside.autograd.NeuralOps;
 import dev.bedside.autograd.Var;
@@ -37,6 +38,8 @@ public final class LlamaModel implements AutoCloseable {
     private final RopeTables rope;
     private final int contextLength;
     private final AutoCloseable resources;
+    /** When set, each block runs inside {@link Checkpoint#applyAll} while gradients are on (training). */
+    private boolean checkpointBlocks;
 
     public LlamaModel(LlamaConfig config, GenerationConfig generationConfig, LlamaWeights weights, int contextLength,
                       AutoCloseable resources) {
@@ -82,6 +85,15 @@ public final class LlamaModel implements AutoCloseable {
 
     public List<Block> blocks() { return blocks; }
 
+    /**
+     * Activation checkpointing per block: with it on, a training forward keeps only each block's input and
+     * recomputes the block during backward (one [T, D] activation per layer instead of all intermediates).
+     * Has no effect under {@link Autograd#noGrad()} or with a KV cache (inference).
+     */
+    public void setCheckpointBlocks(boolean on) { checkpointBlocks = on; }
+
+    public boolean checkpointBlocks() { return checkpointBlocks; }
+
     public Tensor lmHead() { return lmHead; }
 
     /** Positions the rotary tables cover: the longest sequence this instance can process. */
@@ -106,8 +118,12 @@ public final class LlamaModel implements AutoCloseable {
         for (int t = 0; t < ids.length; t++) positions[t] = start + t;
 
         Var x = FrozenOps.embedding(embedTokens, ids);                       // [T, D]
+        boolean checkpointed = checkpointBlocks && cache == null && Autograd.isGradEnabled();
         for (int layer = 0; layer < blocks.size(); layer++) {
-            x = blocks.get(layer).forward(x, positions, rope, cache, layer);
+            Block block = blocks.get(layer);
+            int index = layer;
+            x = checkpointed ? Checkpoint.apply(in -> block.forward(in, positions, rope, null, index), x)
+                    : block.forward(x, positions, rope, cache, layer);
         }
         if (cache != null) cache.advance(ids.length);
         return NeuralOps.rmsNorm(x, finalNorm, (float) config.rmsNormEps());

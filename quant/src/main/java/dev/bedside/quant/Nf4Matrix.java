@@ -4,7 +4,6 @@ import dev.bedside.tensor.DType;
 import dev.bedside.tensor.QuantizedMatrix;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.Arrays;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
@@ -185,7 +184,10 @@ public final class Nf4Matrix implements QuantizedMatrix {
         return BOOK_HIGH == null ? index.selectFrom(BOOK_LOW) : index.selectFrom(BOOK_LOW, BOOK_HIGH);
     }
 
-    /** Block by block: the code book values of whole bytes from a pair table, times the block's absmax. */
+    /**
+     * Block by block, times the block's absmax: whole aligned blocks as vectors (code-book lookup), partial
+     * ones (range ends, blocks that straddle rows) from a table of both values of each byte.
+     */
     @Override
     public void decode(int row, int col, int n, float[] dst, int dstOff) {
         Blocks.checkRange("NF4", rows, cols, row, col, n);
@@ -261,14 +263,4 @@ public final class Nf4Matrix implements QuantizedMatrix {
     public String toString() {
         return "Nf4Matrix[" + rows + ", " + cols + (doubleQuantized() ? ", double-quantized" : "") + "]";
     }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof Nf4Matrix m && m.rows == rows && m.cols == cols && packed.mismatch(m.packed) == -1
-                && Arrays.equals(absmax, m.absmax) && Arrays.equals(absmaxCodes, m.absmaxCodes)
-                && Arrays.equals(nestedAbsmax, m.nestedAbsmax) && Float.compare(offset, m.offset) == 0;
-    }
-
-    @Override
-    public int hashCode() { return Arrays.hashCode(new int[] {rows, cols}); }
 }

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -22,7 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class BpeTokenizer implements Tokenizer {
 
-    private static final int CACHE_LIMIT = 200_000;
+    private static final int CACHE_LIMIT = 200_000;   // pieces; the cache starts over when full
+    private static final int CACHE_MAX_PIECE = 256;   // chars; longer pieces are rare and not worth keeping
 
     private final String source;
     private final String[] tokens;           // id -> text as stored (byte-level alphabet, or plain text for special)
@@ -137,6 +139,10 @@ public final class BpeTokenizer implements Tokenizer {
     private void encodeOrdinary(String text, IntList out) {
         if (text.isEmpty()) return;
         for (String piece : Llama3Split.split(text)) {
+            if (piece.length() > CACHE_MAX_PIECE) {
+                out.addAll(bpe(piece));
+                continue;
+            }
             int[] ids = cache.get(piece);
             if (ids == null) {
                 ids = bpe(piece);
@@ -147,6 +153,9 @@ public final class BpeTokenizer implements Tokenizer {
         }
     }
 
+    /** Pieces longer than this (in bytes) use the heap-based merge loop: quadratic time would hurt there. */
+    static final int SHORT_PIECE = 64;
+
     /** BPE on one pre-tokenized piece. */
     int[] bpe(String piece) {
         byte[] bytes = piece.getBytes(StandardCharsets.UTF_8);
@@ -154,8 +163,19 @@ public final class BpeTokenizer implements Tokenizer {
             Integer whole = vocab.get(ByteLevel.encode(bytes));
             if (whole != null) return new int[] {whole};
         }
+        int[] symbols = byteSymbols(bytes);
+        return symbols.length <= SHORT_PIECE ? mergeShort(symbols) : mergeLong(symbols);
+    }
+
+    /** One token per byte: where every merge loop starts. */
+    int[] byteSymbols(byte[] bytes) {
         int[] symbols = new int[bytes.length];
         for (int i = 0; i < bytes.length; i++) symbols[i] = byteIds[bytes[i] & 0xFF];
+        return symbols;
+    }
+
+    /** Repeatedly merges the lowest-ranked adjacent pair (leftmost on ties): O(n²), fastest for short pieces. */
+    int[] mergeShort(int[] symbols) {
         int length = symbols.length;
         while (length > 1) {
             int bestRank = Integer.MAX_VALUE, bestAt = -1;
@@ -172,6 +192,42 @@ public final class BpeTokenizer implements Tokenizer {
             length--;
         }
         return Arrays.copyOf(symbols, length);
+    }
+
+    /**
+     * The same merges in O(n log n): symbols form a linked list; a heap holds candidate pairs ordered by
+     * (rank, position of the left symbol). Entries made stale by earlier merges are skipped when popped.
+     */
+    int[] mergeLong(int[] symbols) {
+        int n = symbols.length;
+        if (n == 0) return symbols;
+        int[] next = new int[n], prev = new int[n];
+        for (int i = 0; i < n; i++) {
+            next[i] = i + 1 < n ? i + 1 : -1;
+            prev[i] = i - 1;
+        }
+        PriorityQueue<Long> heap = new PriorityQueue<>();
+        for (int i = 0; i + 1 < n; i++) push(heap, symbols[i], symbols[i + 1], i);
+        while (!heap.isEmpty()) {
+            long top = heap.poll();
+            int rank = (int) (top >>> 32), at = (int) top;
+            int right = next[at];
+            if (symbols[at] < 0 || right < 0 || ranks.rank(symbols[at], symbols[right]) != rank) continue; // stale
+            symbols[at] = mergedId[rank];
+            symbols[right] = -1;
+            next[at] = next[right];
+            if (next[at] >= 0) prev[next[at]] = at;
+            if (prev[at] >= 0) push(heap, symbols[prev[at]], symbols[at], prev[at]);
+            if (next[at] >= 0) push(heap, symbols[at], symbols[next[at]], at);
+        }
+        IntList out = new IntList(n);
+        for (int i = 0; i >= 0; i = next[i]) out.add(symbols[i]);
+        return out.toArray();
+    }
+
+    private void push(PriorityQueue<Long> heap, int left, int right, int at) {
+        int rank = ranks.rank(left, right);
+        if (rank >= 0) heap.add(((long) rank << 32) | at);
     }
 
     @Override

@@ -13,10 +13,20 @@ import java.util.Objects;
  * &lt;|start_header_id|&gt;assistant&lt;|end_header_id|&gt;\n\n   only with addGenerationPrompt
  * </pre>
  * The rendered text is then tokenized as Hugging Face's {@code apply_chat_template} does: special tokens
- * matched, no BOS added on top. (Llama 3.1's longer template differs only in adding a default system message
- * with "Cutting Knowledge Date"; pass that as the system message's content to get its output.)
+ * matched, no BOS added on top.
+ *
+ * <p>Llama 3.1's template ({@link Style#LLAMA31}, chosen automatically when the tokenizer's template mentions
+ * "Cutting Knowledge Date") always opens with a system turn that carries the knowledge cut-off and a date
+ * ({@link #LLAMA31_DATE}, the template's default), followed by the system message if there is one; the other
+ * turns are as above. Tool calling is not rendered.
  */
 public final class ChatFormat {
+
+    /** Which of Meta's templates to reproduce. */
+    public enum Style { LLAMA3, LLAMA31 }
+
+    /** The date Llama 3.1's template writes when none is passed (its {@code date_string} default). */
+    public static final String LLAMA31_DATE = "26 Jul 2024";
 
     /** One chat message: role ("system", "user", "assistant", ...) and text. */
     public record Message(String role, String content) {
@@ -34,20 +44,38 @@ public final class ChatFormat {
 
     private final Tokenizer tokenizer;
     private final String bosText;
+    private final Style style;
 
+    /** The style the tokenizer's own template calls for. */
     public ChatFormat(Tokenizer tokenizer) {
+        this(tokenizer, tokenizer.chatTemplate().filter(t -> t.contains("Cutting Knowledge Date")).isPresent()
+                ? Style.LLAMA31 : Style.LLAMA3);
+    }
+
+    public ChatFormat(Tokenizer tokenizer, Style style) {
         this.tokenizer = tokenizer;
+        this.style = style;
         for (String s : List.of("<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>")) tokenizer.id(s); // fails early if absent
         if (tokenizer.bosId() < 0) throw new IllegalArgumentException("ChatFormat: the tokenizer has no BOS token");
         this.bosText = tokenizer.decode(new int[] {tokenizer.bosId()});
     }
 
+    public Style style() { return style; }
+
     /** The template's text for {@code messages}. */
     public String render(List<Message> messages, boolean addGenerationPrompt) {
         StringBuilder text = new StringBuilder();
-        for (int i = 0; i < messages.size(); i++) {
+        int first = 0;
+        if (style == Style.LLAMA31) {
+            boolean hasSystem = !messages.isEmpty() && messages.getFirst().role().equals("system");
+            text.append(bosText).append("<|start_header_id|>system<|end_header_id|>\n\n")
+                    .append("Cutting Knowledge Date: December 2023\n").append("Today Date: ").append(LLAMA31_DATE).append("\n\n")
+                    .append(hasSystem ? pythonStrip(messages.getFirst().content()) : "").append("<|eot_id|>");
+            first = hasSystem ? 1 : 0;
+        }
+        for (int i = first; i < messages.size(); i++) {
             Message m = messages.get(i);
-            if (i == 0) text.append(bosText);
+            if (i == 0 && style == Style.LLAMA3) text.append(bosText);
             text.append("<|start_header_id|>").append(m.role()).append("<|end_header_id|>\n\n")
                     .append(pythonStrip(m.content())).append("<|eot_id|>");
         }

@@ -1,11 +1,17 @@
 package dev.bedside.model.tokenizer;
 
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +28,8 @@ final class HuggingFaceTokenizerFile {
     private HuggingFaceTokenizerFile() {}
 
     static BpeTokenizer load(Path tokenizerJson, Path configJson, Path generationConfigJson) throws IOException {
-        JsonNode root = Json.read(tokenizerJson);
-        if (!root.isObject()) throw Json.error(tokenizerJson, "expected a JSON object at the top");
+        Parsed parsed = parse(tokenizerJson);
+        JsonNode root = parsed.root();
         TokenizerConfig config = configJson != null ? TokenizerConfig.read(configJson) : null;
         Path f = tokenizerJson;
 
@@ -42,15 +48,19 @@ final class HuggingFaceTokenizerFile {
         }
 
         // Vocabulary: the model's entries and the added tokens share one id space.
-        JsonNode vocab = model.path("vocab");
-        if (!vocab.isObject() || vocab.isEmpty()) throw Json.error(f, "model.vocab is missing or empty");
+        Map<String, Integer> vocab = parsed.vocab();
+        if (vocab.isEmpty()) throw Json.error(f, "model.vocab is missing or empty");
         JsonNode added = root.path("added_tokens");
-        int size = 0;
-        for (var e : vocab.properties()) size = Math.max(size, idOf(f, "model.vocab." + e.getKey(), e.getValue()) + 1);
-        for (JsonNode a : added) size = Math.max(size, idOf(f, "added_tokens", a.path("id")) + 1);
+        long maxId = -1;
+        for (int id : vocab.values()) maxId = Math.max(maxId, id);
+        for (JsonNode a : added) maxId = Math.max(maxId, idOf(f, "added_tokens", a.path("id")));
+        if (maxId > 2L * (vocab.size() + added.size()) + 1024) { // refuse absurd ids before allocating for them
+            throw Json.error(f, "token ids run up to " + maxId + " but there are only " + (vocab.size() + added.size()) + " tokens");
+        }
+        int size = (int) maxId + 1;
         String[] tokens = new String[size];
         boolean[] special = new boolean[size];
-        for (var e : vocab.properties()) tokens[e.getValue().intValue()] = e.getKey();
+        for (var e : vocab.entrySet()) tokens[e.getValue()] = e.getKey();
         for (JsonNode a : added) {
             String content = a.path("content").textValue();
             if (content == null || content.isEmpty()) throw Json.error(f, "added token " + a + " has no content");
@@ -63,7 +73,8 @@ final class HuggingFaceTokenizerFile {
         }
         for (int id = 0; id < size; id++) if (tokens[id] == null) throw Json.error(f, "no token has id " + id + " (ids must run 0.." + (size - 1) + ")");
 
-        List<String[]> merges = readMerges(f, model.path("merges"));
+        if (parsed.merges().isEmpty()) throw Json.error(f, "model.merges is missing or empty");
+        List<String[]> merges = parsed.merges();
 
         // BOS: what the post-processor puts in front; tokenizer_config.json names it too.
         String prefix = postProcessorPrefix(f, root.path("post_processor"));
@@ -74,7 +85,12 @@ final class HuggingFaceTokenizerFile {
         }
         Set<Integer> eos = new LinkedHashSet<>();
         if (config != null && config.eosToken() != null) eos.add(indexOf(tokens, config.eosToken(), configJson, "eos_token"));
-        if (generationConfigJson != null) eos.addAll(generationEos(generationConfigJson));
+        if (generationConfigJson != null) {
+            for (int id : generationEos(generationConfigJson)) {
+                if (id < 0 || id >= size) throw Json.error(generationConfigJson, "eos_token_id " + id + " is not a token id below " + size);
+                eos.add(id);
+            }
+        }
         if (config != null) checkAddedTokensDecoder(configJson, config.addedTokens(), tokens, f);
 
         return new BpeTokenizer(f.toString(), tokens, special, merges, model.path("ignore_merges").asBoolean(false),
@@ -111,23 +127,70 @@ final class HuggingFaceTokenizerFile {
         if (!ok) throw Json.error(f, "unsupported pre_tokenizer " + pre + " (only the Llama 3 Split regex + ByteLevel is supported)");
     }
 
-    /** Merges as "left right" strings or as ["left", "right"] pairs. */
-    private static List<String[]> readMerges(Path f, JsonNode merges) {
-        if (!merges.isArray() || merges.isEmpty()) throw Json.error(f, "model.merges is missing or empty");
-        List<String> lines = new ArrayList<>(merges.size());
-        List<String[]> pairs = new ArrayList<>(merges.size());
-        for (int i = 0; i < merges.size(); i++) {
-            JsonNode m = merges.get(i);
-            if (m.isTextual()) {
-                lines.add(m.textValue());
-            } else if (m.isArray() && m.size() == 2 && m.get(0).isTextual() && m.get(1).isTextual()) {
-                pairs.add(new String[] {m.get(0).textValue(), m.get(1).textValue()});
-            } else {
-                throw Json.error(f, "model.merges[" + i + "] is neither \"a b\" nor [\"a\", \"b\"]: " + m);
+    /** tokenizer.json with the two big parts (model.vocab, model.merges) read straight into Java collections. */
+    record Parsed(JsonNode root, Map<String, Integer> vocab, List<String[]> merges) {}
+
+    /**
+     * Streams through the file: the vocabulary and the merges (hundreds of thousands of entries) go straight into
+     * a map and a list; every other part becomes a small JSON tree in {@code root} (model without vocab/merges).
+     */
+    static Parsed parse(Path f) throws IOException {
+        if (!Files.isRegularFile(f)) throw new NoSuchFileException(f.toString(), null, "tokenizer file not found");
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        Map<String, Integer> vocab = new HashMap<>();
+        List<String[]> merges = new ArrayList<>();
+        try (JsonParser p = Json.MAPPER.createParser(f.toFile())) {
+            if (p.nextToken() != JsonToken.START_OBJECT) throw Json.error(f, "expected a JSON object at the top");
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                p.nextToken();
+                if (!name.equals("model") || p.currentToken() != JsonToken.START_OBJECT) {
+                    root.set(name, Json.MAPPER.readTree(p));
+                    continue;
+                }
+                ObjectNode model = root.putObject("model");
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String key = p.currentName();
+                    p.nextToken();
+                    if (key.equals("vocab") && p.currentToken() == JsonToken.START_OBJECT) readVocab(f, p, vocab);
+                    else if (key.equals("merges") && p.currentToken() == JsonToken.START_ARRAY) readMerges(f, p, merges);
+                    else model.set(key, Json.MAPPER.readTree(p));
+                }
             }
+            if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) throw Json.error(f, "bad JSON: unexpected content after the top object");
+        } catch (JacksonException e) {
+            throw Json.badJson(f, e);
         }
-        if (!lines.isEmpty() && !pairs.isEmpty()) throw Json.error(f, "model.merges mixes \"a b\" strings and [\"a\", \"b\"] pairs");
-        return lines.isEmpty() ? pairs : BpeTokenizer.splitMerges(lines, f + " model.merges");
+        return new Parsed(root, vocab, merges);
+    }
+
+    private static void readVocab(Path f, JsonParser p, Map<String, Integer> vocab) throws IOException {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String token = p.currentName();
+            if (p.nextToken() != JsonToken.VALUE_NUMBER_INT || p.getLongValue() < 0 || p.getLongValue() > Integer.MAX_VALUE) {
+                throw Json.error(f, "model.vocab." + token + ": id " + p.getText() + " is not a non-negative integer");
+            }
+            vocab.put(token, p.getIntValue());
+        }
+    }
+
+    /** Merges as "left right" strings or as ["left", "right"] pairs (not mixed). */
+    private static void readMerges(Path f, JsonParser p, List<String[]> merges) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; p.nextToken() != JsonToken.END_ARRAY; i++) {
+            if (p.currentToken() == JsonToken.VALUE_STRING) {
+                lines.add(p.getText());
+                continue;
+            }
+            String left = p.currentToken() == JsonToken.START_ARRAY && p.nextToken() == JsonToken.VALUE_STRING ? p.getText() : null;
+            String right = left != null && p.nextToken() == JsonToken.VALUE_STRING ? p.getText() : null;
+            if (right == null || p.nextToken() != JsonToken.END_ARRAY) {
+                throw Json.error(f, "model.merges[" + i + "] is neither \"a b\" nor [\"a\", \"b\"]");
+            }
+            merges.add(new String[] {left, right});
+        }
+        if (!lines.isEmpty() && !merges.isEmpty()) throw Json.error(f, "model.merges mixes \"a b\" strings and [\"a\", \"b\"] pairs");
+        if (!lines.isEmpty()) merges.addAll(BpeTokenizer.splitMerges(lines, f + " model.merges"));
     }
 
     /**

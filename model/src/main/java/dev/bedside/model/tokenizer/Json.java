@@ -16,7 +16,7 @@ final class Json {
     private Json() {}
 
     // tokenizer.json holds strings (the chat template) and documents larger than Jackson's default limits.
-    private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+    static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
             .build());
 
@@ -25,9 +25,13 @@ final class Json {
         try (InputStream in = Files.newInputStream(file)) {
             return MAPPER.readTree(in);
         } catch (JacksonException e) {
-            throw new IllegalArgumentException(file + ": bad JSON: " + e.getOriginalMessage()
-                    + (e.getLocation() != null ? " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() : ""), e);
+            throw badJson(file, e);
         }
+    }
+
+    static IllegalArgumentException badJson(Path file, JacksonException e) {
+        return new IllegalArgumentException(file + ": bad JSON: " + e.getOriginalMessage()
+                + (e.getLocation() != null ? " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() : ""), e);
     }
 
     static IllegalArgumentException error(Path file, String what) {

@@ -22,7 +22,11 @@ public interface Tokenizer {
     /** As {@link #encode(String, boolean)}; with {@code parseSpecial} false, special-token text is ordinary text. */
     int[] encode(String text, boolean addBos, boolean parseSpecial);
 
-    /** The text of {@code ids}: byte-level tokens decoded as UTF-8, special tokens as their text. */
+    /**
+     * The text of {@code ids}: byte-level tokens decoded as UTF-8, special tokens as their text, so that
+     * {@code decode(encode(s, false)) == s} for every string of valid UTF-16 (lone surrogates are not text and come
+     * back as '?'). Bytes that do not form UTF-8 (e.g. half a character) become U+FFFD. No space clean-up.
+     */
     String decode(int[] ids);
 
     /** The bytes token {@code id} stands for (special tokens: their text in UTF-8); for streaming output. */

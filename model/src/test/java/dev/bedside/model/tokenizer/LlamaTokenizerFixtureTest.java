@@ -141,6 +141,47 @@ class LlamaTokenizerFixtureTest {
         }
     }
 
+    /** Llama 3.1's own template writes the date lines itself: only the real system message is passed. */
+    @Test
+    void llama31StyleAddsTheKnowledgeDateHeader() throws IOException {
+        JsonNode expected = JSON.readTree(SharedFixtures.shared().resolve("fixtures/tiny-llama31/expected.json").toFile());
+        JsonNode chat = null;
+        for (JsonNode seq : expected.get("sequences")) if (seq.get("name").textValue().equals("chat")) chat = seq;
+        assertNotNull(chat, "expected.json has a 'chat' sequence");
+        int[] ids = new int[chat.get("ids").size()];
+        for (int i = 0; i < ids.length; i++) ids[i] = chat.get("ids").get(i).intValue();
+        List<ChatFormat.Message> messages = List.of(
+                new ChatFormat.Message("system", "You are a kind, careful assistant for family caregivers of people living with dementia."
+                        + " Answer plainly and warmly."),
+                new ChatFormat.Message("user", "My father has Alzheimer's disease. He refuses to take a shower and gets angry when I insist."
+                        + " What should I do?"));
+        ChatFormat format = new ChatFormat(SharedFixtures.json(), ChatFormat.Style.LLAMA31);
+        assertEquals(chat.get("text").textValue(), format.render(messages, true));
+        assertArrayEquals(ids, format.encode(messages, true));
+        // Without a system message the header still carries the dates, with an empty message.
+        assertTrue(format.render(messages.subList(1, 2), false).startsWith(
+                "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nCutting Knowledge Date: December 2023\n"
+                        + "Today Date: 26 Jul 2024\n\n<|eot_id|><|start_header_id|>user"));
+        assertEquals(ChatFormat.Style.LLAMA3, new ChatFormat(SharedFixtures.json()).style(), "the fixture carries Llama 3's short template");
+    }
+
+    /** cases.jsonl has two chat-formatted prompts (encoded by Hugging Face tokenizers). */
+    @Test
+    void chatFormatReproducesTheChatCases() throws IOException {
+        List<Case> cases = cases();
+        Case hi = cases.stream().filter(c -> c.text().endsWith("user<|end_header_id|>\n\nHi!<|eot_id|>")).findFirst().orElseThrow();
+        Case withSystem = cases.stream().filter(c -> c.text().contains("dementia caregivers.<|eot_id|>")).findFirst().orElseThrow();
+        ChatFormat format = new ChatFormat(SharedFixtures.json());
+        List<ChatFormat.Message> dialog = List.of(new ChatFormat.Message("user", "Hi!"));
+        assertEquals(hi.text(), format.render(dialog, false));
+        assertArrayEquals(hi.ids(), format.encode(dialog, false));
+        List<ChatFormat.Message> withSystemDialog = List.of(
+                new ChatFormat.Message("system", "Cutting Knowledge Date: December 2023\nToday Date: 26 Jul 2024\n\nYou are a helpful assistant for dementia caregivers."),
+                new ChatFormat.Message("user", "How do I talk to my mother about her diagnosis?"));
+        assertEquals(withSystem.text(), format.render(withSystemDialog, true));
+        assertArrayEquals(withSystem.ids(), format.encode(withSystemDialog, true));
+    }
+
     /** The template ChatFormat implements is the one the fixture's tokenizer_config.json carries. */
     @Test
     void chatFormatImplementsTheConfiguredTemplate() throws IOException {
@@ -150,6 +191,18 @@ class LlamaTokenizerFixtureTest {
         assertEquals("<|eot_id|>", config.eosToken());
         assertEquals(256, config.addedTokens().size());
         assertEquals("<|end_header_id|>", config.addedTokens().get(128007));
+    }
+
+    /** One piece of 200,000 bytes (a whitespace run, a run of letters) must not take quadratic time. */
+    @Test
+    @org.junit.jupiter.api.Timeout(20)
+    void longPiecesAreFast() {
+        Tokenizer t = SharedFixtures.json();
+        for (String text : List.of(" ".repeat(200_000) + "x", "ab".repeat(100_000), "=".repeat(200_000))) {
+            int[] ids = t.encode(text, false);
+            assertEquals(text, t.decode(ids));
+            assertTrue(ids.length <= text.length() / 2, "merges applied: " + ids.length + " tokens");
+        }
     }
 
     @Test

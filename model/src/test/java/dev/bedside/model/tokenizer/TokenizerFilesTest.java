@@ -120,6 +120,8 @@ class TokenizerFilesTest {
         expectBroken(r -> ((ObjectNode) r.get("model")).putArray("merges").add(7), "model.merges[0] is neither");
         expectBroken(r -> ((ObjectNode) r.get("model")).remove("vocab"), "model.vocab is missing");
         expectBroken(r -> ((ObjectNode) r.get("model").get("vocab")).remove("Ġ"), "no token has id 32");
+        expectBroken(r -> ((ObjectNode) r.get("model").get("vocab")).put("huge", Integer.MAX_VALUE), "token ids run up to 2147483647 but there are only 263 tokens");
+        expectBroken(r -> ((ObjectNode) r.get("model").get("vocab")).put("neg", -1), "model.vocab.neg: id -1 is not a non-negative integer");
         expectBroken(r -> ((ObjectNode) r.get("model").get("vocab")).put("¤¤", 262).put("x y", 263), "token 263 'x y' has a character outside the byte-level alphabet");
         expectBroken(r -> ((ObjectNode) r.get("pre_tokenizer").get("pretokenizers").get(0).get("pattern")).put("Regex", "\\s+"), "unsupported pre_tokenizer");
         expectBroken(r -> r.putObject("normalizer").put("type", "NFC"), "unsupported normalizer");

@@ -68,6 +68,20 @@ class TokenizerProperties {
         assertArrayEquals(ids, SharedFixtures.gguf().encode(text, false));
     }
 
+    /** The O(n log n) merge loop used for long pieces gives what the plain loop gives. */
+    @Property(tries = 100)
+    void heapMergesEqualPlainMerges(@ForAll("texts") String text, @ForAll("repeats") int repeat) {
+        Assume.that(SharedFixtures.present());
+        BpeTokenizer t = (BpeTokenizer) SharedFixtures.json();
+        byte[] bytes = text.repeat(repeat).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertArrayEquals(t.mergeShort(t.byteSymbols(bytes)), t.mergeLong(t.byteSymbols(bytes)));
+    }
+
+    @Provide
+    Arbitrary<Integer> repeats() {
+        return Arbitraries.integers().between(1, 8);
+    }
+
     @Property(tries = 50)
     void randomUnicodeRoundTrips(@ForAll String text) {
         Assume.that(SharedFixtures.present());

@@ -81,7 +81,7 @@ public final class ElementwiseKernels {
         }
         // Columns in parallel (whole vectors each), rows summed in order into out.
         int blocks = (inner + LANES - 1) / LANES;
-        Parallel.forRange(blocks, Math.max(1, VectorMath.rowGrain(outer) / LANES), (startBlock, endBlock) -> {
+        Parallel.forRange(blocks, VectorMath.columnBlockGrain(outer), (startBlock, endBlock) -> {
             int from = startBlock * LANES, to = Math.min(inner, endBlock * LANES);
             Arrays.fill(O, oo + from, oo + to, 0f);
             for (int r = 0; r < outer; r++) {

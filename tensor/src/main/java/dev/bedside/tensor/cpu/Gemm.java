@@ -6,6 +6,8 @@ import static dev.bedside.tensor.cpu.GemmKernel.NR;
 import dev.bedside.tensor.Checks.GemmShape;
 import dev.bedside.tensor.Parallel;
 import dev.bedside.tensor.Tensor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 
 /**
  * F32 matrix product {@code C = alpha · op(A) · op(B) + beta · C}, row-major, in the classic blocked
@@ -14,7 +16,7 @@ import dev.bedside.tensor.Tensor;
  *   for each NC-wide column block of C:
  *     for each KC-deep slice of the shared dimension:
  *       pack op(B)[slice, block] into NR-wide panels            (shared by all threads)
- *       for each MC-high row block of C (split over threads):
+ *       for each MC-high row block of C (shared out to the threads in tasks):
  *         pack op(A)[rows, slice] into MR-high panels           (per thread)
  *         for each NR panel, for each MR panel: one register tile ({@link GemmKernel})
  * </pre>
@@ -28,6 +30,8 @@ public final class Gemm {
     static final int MC = Math.max(MR, Integer.getInteger("bedside.gemm.mc", 96) / MR * MR);
     /** Columns of B packed at once (a multiple of NR). */
     static final int NC = Math.max(NR, Integer.getInteger("bedside.gemm.nc", 4096) / NR * NR);
+    /** NR panels per task when threads share out the packing of B, or the columns of C (few rows). */
+    static final int TASK_PANELS = 4;
     /** Below this many flops, threads cost more than they save. */
     private static final long PARALLEL_MIN_FLOPS = 1L << 21;
 
@@ -68,6 +72,9 @@ public final class Gemm {
         int threads = 2L * m * n * k >= PARALLEL_MIN_FLOPS ? Parallel.threads() : 1;
         // Few rows (decode, small batches): give each thread its own columns instead.
         boolean splitRows = m >= n || m >= threads * MR * 8;
+        // Rows per task: at most one row block (smaller tasks reload each B panel into L1 more often, and
+        // measured slower), but at least 4 tasks per thread so the last one hardly delays the end.
+        int taskRows = Math.min(MC, roundUp((m + 4 * threads - 1) / (4 * threads), MR));
         Buffers own = BUFFERS.get();
         float[] packedB = own.b(KC * roundUp(Math.min(NC, n), NR));
         for (int jc = 0; jc < n; jc += NC) {
@@ -81,11 +88,15 @@ public final class Gemm {
                     GemmPacking.packB(b, bOff, ldb, transB, p0, kc, col0, cols, 0, panels, packedB);
                     block.run(0, m, 0, panels);
                 } else if (splitRows) {
-                    Parallel.forRange(panels, 1, (q0, q1) ->
-                            GemmPacking.packB(b, bOff, ldb, transB, p0, kc, col0, cols, q0, q1, packedB));
-                    Parallel.forRange((m + MR - 1) / MR, 1, (t0, t1) -> block.run(t0 * MR, Math.min(m, t1 * MR), 0, panels));
+                    shareOut(threads, (panels + TASK_PANELS - 1) / TASK_PANELS, t -> {
+                        int q0 = t * TASK_PANELS, q1 = Math.min(panels, q0 + TASK_PANELS);
+                        GemmPacking.packB(b, bOff, ldb, transB, p0, kc, col0, cols, q0, q1, packedB);
+                    });
+                    shareOut(threads, (m + taskRows - 1) / taskRows, t ->
+                            block.run(t * taskRows, Math.min(m, (t + 1) * taskRows), 0, panels));
                 } else {
-                    Parallel.forRange(panels, 1, (q0, q1) -> {
+                    shareOut(threads, (panels + TASK_PANELS - 1) / TASK_PANELS, t -> {
+                        int q0 = t * TASK_PANELS, q1 = Math.min(panels, q0 + TASK_PANELS);
                         GemmPacking.packB(b, bOff, ldb, transB, p0, kc, col0, cols, q0, q1, packedB);
                         block.run(0, m, q0, q1);
                     });
@@ -131,6 +142,17 @@ public final class Gemm {
                 }
             }
         }
+    }
+
+    /**
+     * Runs tasks 0 … count-1 on up to {@code threads} threads, each taking the next task when it finishes its
+     * last: a thread slowed down by another process simply does fewer, instead of holding up the others.
+     */
+    private static void shareOut(int threads, int count, IntConsumer task) {
+        AtomicInteger next = new AtomicInteger();
+        Parallel.forRange(Math.min(threads, count), 1, (from, to) -> {
+            for (int t = next.getAndIncrement(); t < count; t = next.getAndIncrement()) task.accept(t);
+        });
     }
 
     /** C = beta · C (the whole product when k = 0); beta = 0 writes zeros. */

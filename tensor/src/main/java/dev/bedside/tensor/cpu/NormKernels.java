@@ -71,7 +71,7 @@ public final class NormKernels {
         float[] DW = dWeight.data();
         int dwo = (int) dWeight.offset();
         int blocks = (dim + LANES - 1) / LANES;
-        Parallel.forRange(blocks, Math.max(1, VectorMath.rowGrain(rows) / LANES), (startBlock, endBlock) -> {
+        Parallel.forRange(blocks, VectorMath.columnBlockGrain(rows), (startBlock, endBlock) -> {
             int from = startBlock * LANES, to = Math.min(dim, endBlock * LANES);
             for (int r = 0; r < rows; r++) {
                 float inv = R[ro + r];

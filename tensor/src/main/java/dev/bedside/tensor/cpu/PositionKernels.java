@@ -21,7 +21,7 @@ public final class PositionKernels {
         float[] G = dOut.data(), D = dTable.data();
         int go = (int) dOut.offset(), dto = (int) dTable.offset();
         int blocks = (dim + LANES - 1) / LANES;
-        Parallel.forRange(blocks, Math.max(1, VectorMath.rowGrain(ids.length) / LANES), (startBlock, endBlock) -> {
+        Parallel.forRange(blocks, VectorMath.columnBlockGrain(ids.length), (startBlock, endBlock) -> {
             int from = startBlock * LANES, to = Math.min(dim, endBlock * LANES);
             for (int t = 0; t < ids.length; t++) {
                 VectorMath.axpy(1f, G, go + t * dim + from, D, dto + ids[t] * dim + from, to - from);

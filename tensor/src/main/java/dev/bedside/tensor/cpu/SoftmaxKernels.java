@@ -13,9 +13,6 @@ import jdk.incubator.vector.VectorOperators;
 public final class SoftmaxKernels {
     private SoftmaxKernels() {}
 
-    /** Columns per block of the one-pass log-sum-exp: small enough to stay in L1 between its two sweeps. */
-    private static final int BLOCK = 2048;
-
     public static void softmax(Tensor x, Tensor out) {
         requireSameShape("softmax", x, out);
         int cols = lastDim(x), rows = rowsOf(x);
@@ -130,38 +127,47 @@ public final class SoftmaxKernels {
     }
 
     /**
-     * log Σ exp(x) over one row in a single sweep of memory: each block's max is found, then its
-     * exp-sum taken while the block is still in L1, and the running sum is rescaled when the max grows.
+     * log Σ exp(x) over one row in a single sweep of memory (online softmax): each lane keeps a running max and
+     * the sum of exp(x − max) so far, rescaling its sum in the rare step where its max grows. Lanes start at
+     * −MAX_VALUE rather than −∞ so a −∞ (masked) input gives exp(−∞) = 0, not NaN.
      */
     static float logSumExp(float[] x, int from, int n) {
-        float max = Float.NEGATIVE_INFINITY, sum = 0f;
-        for (int block = 0; block < n; block += BLOCK) {
-            int len = Math.min(BLOCK, n - block);
-            float blockMax = VectorMath.max(x, from + block, len);
-            if (blockMax == Float.NEGATIVE_INFINITY) continue;   // all masked: contributes nothing
-            if (blockMax > max) {
-                sum *= (float) Math.exp(max - blockMax);
-                max = blockMax;
+        FloatVector laneMax = FloatVector.broadcast(F, -Float.MAX_VALUE), laneSum = FloatVector.zero(F);
+        int j = 0;
+        for (; j < F.loopBound(n); j += LANES) {
+            FloatVector v = FloatVector.fromArray(F, x, from + j);
+            if (v.compare(VectorOperators.GT, laneMax).anyTrue()) {
+                FloatVector grown = laneMax.max(v);
+                laneSum = laneSum.mul(VectorMath.exp(laneMax.sub(grown)));
+                laneMax = grown;
             }
-            sum += expShifted(x, from + block, max, null, 0, len);
+            laneSum = laneSum.add(VectorMath.exp(v.sub(laneMax)));
         }
-        return max == Float.NEGATIVE_INFINITY ? max : max + (float) Math.log(sum);
+        float max = laneMax.reduceLanes(VectorOperators.MAX);
+        float sum = laneSum.mul(VectorMath.exp(laneMax.sub(max))).reduceLanes(VectorOperators.ADD);
+        for (; j < n; j++) {   // the tail, online in the same way
+            if (x[from + j] > max) {
+                sum *= (float) Math.exp(max - x[from + j]);
+                max = x[from + j];
+            }
+            sum += (float) Math.exp(x[from + j] - max);
+        }
+        return sum == 0f ? Float.NEGATIVE_INFINITY : max + (float) Math.log(sum);
     }
 
-    /** Σ exp(x − shift) over x[from .. from+n); also stores the terms into out[outFrom ..] when out is non-null. */
+    /** out[outFrom + j] = exp(x[from + j] − shift) for j < n; returns their sum. */
     private static float expShifted(float[] x, int from, float shift, float[] out, int outFrom, int n) {
         FloatVector acc = FloatVector.zero(F);
         int j = 0;
         for (; j < F.loopBound(n); j += LANES) {
             FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, from + j).sub(shift));
-            if (out != null) e.intoArray(out, outFrom + j);
+            e.intoArray(out, outFrom + j);
             acc = acc.add(e);
         }
         float sum = acc.reduceLanes(VectorOperators.ADD);
         for (; j < n; j++) {
-            float e = (float) Math.exp(x[from + j] - shift);
-            if (out != null) out[outFrom + j] = e;
-            sum += e;
+            out[outFrom + j] = (float) Math.exp(x[from + j] - shift);
+            sum += out[outFrom + j];
         }
         return sum;
     }

@@ -88,4 +88,7 @@ public final class VectorMath {
 
     /** Rows per parallel chunk so that each chunk covers at least ~32K elements of {@code cols} each. */
     public static int rowGrain(int cols) { return Math.max(1, (1 << 15) / Math.max(cols, 1)); }
+
+    /** Column blocks (one vector wide) per parallel chunk when the work walks a block down {@code rows} rows. */
+    public static int columnBlockGrain(int rows) { return Math.max(1, rowGrain(rows) / LANES); }
 }

@@ -33,11 +33,14 @@ public final class WeightMatmul {
     private static final ValueLayout.OfFloat F32_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort U16_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-    /** Weight rows widened per panel: enough to reuse each x row from cache, small enough for L2. */
+    /** Weight rows widened per panel on the few-rows path: enough to reuse each x row from cache. */
     private static final int PANEL_ROWS = 16;
+    /** From this many activation rows on, a widened panel feeds the blocked GEMM. */
+    private static final int GEMM_MIN_ROWS = 8;
     /** x rows handled together, so each widened weight vector is loaded once for four dot products. */
     private static final int X_TILE = 4;
 
+    /** Per-thread widening buffers; the GEMM path's panel is taken on the calling thread. */
     private static final ThreadLocal<float[]> PANEL = ThreadLocal.withInitial(() -> new float[0]);
 
     private static float[] panel(int size) {
@@ -51,29 +54,39 @@ public final class WeightMatmul {
         LinearShape s = LinearShape.of("linear", x, w, y);
         float[] X = x.data(), Y = y.data();
         int xo = (int) x.offset(), yo = (int) y.offset(), in = s.in(), out = s.out(), rows = s.rows();
-        if (rows == 1 && w.storage() instanceof Storage.Quantized(QuantizedMatrix m)) {
+        if (w.storage() instanceof Storage.Heap(float[] W)) {
+            Gemm.gemm(false, true, rows, out, in, 1f, X, xo, in, W, (int) w.offset(), in, 0f, Y, yo, out);
+        } else if (rows >= GEMM_MIN_ROWS) {
+            // Many rows (prefill, training): widen a panel of weight rows, then a full GEMM into y's columns.
+            int panelRows = panelRows(in, out);
+            float[] panel = panel(panelRows * in);
+            for (int o0 = 0; o0 < out; o0 += panelRows) {
+                int count = Math.min(panelRows, out - o0);
+                widenRows(w, o0, count, in, panel);
+                Gemm.gemm(false, true, rows, count, in, 1f, X, xo, in, panel, 0, in, 0f, Y, yo + o0, out);
+            }
+        } else if (rows == 1 && w.storage() instanceof Storage.Quantized(QuantizedMatrix m)) {
             // Decoding one token: a fused dequantize-dot per weight row, no buffer at all.
             Parallel.forRange(out, 64, (start, end) -> {
                 for (int o = start; o < end; o++) Y[yo + o] = m.dot(o, X, xo);
             });
-            return;
-        }
-        Parallel.forRange(out, PANEL_ROWS, (start, end) -> {
-            float[] buffer = panel(PANEL_ROWS * in);
-            for (int o0 = start; o0 < end; o0 += PANEL_ROWS) {
-                int count = Math.min(PANEL_ROWS, end - o0);
-                for (int j = 0; j < count; j++) widenRow(w, w.offset() + (long) (o0 + j) * in, buffer, j * in, in);
-                int r = 0;
-                for (; r + X_TILE <= rows; r += X_TILE) {
-                    for (int j = 0; j < count; j++) {
-                        dot4(X, xo + r * in, in, buffer, j * in, Y, yo + r * out + o0 + j, out);
+        } else {
+            // A few rows: widen small panels per thread and take dot products, four x rows at a time.
+            Parallel.forRange(out, PANEL_ROWS, (start, end) -> {
+                float[] buffer = panel(PANEL_ROWS * in);
+                for (int o0 = start; o0 < end; o0 += PANEL_ROWS) {
+                    int count = Math.min(PANEL_ROWS, end - o0);
+                    for (int j = 0; j < count; j++) widenRow(w, w.offset() + (long) (o0 + j) * in, buffer, j * in, in);
+                    int r = 0;
+                    for (; r + X_TILE <= rows; r += X_TILE) {
+                        for (int j = 0; j < count; j++) dot4(X, xo + r * in, in, buffer, j * in, Y, yo + r * out + o0 + j, out);
+                    }
+                    for (; r < rows; r++) {
+                        for (int j = 0; j < count; j++) Y[yo + r * out + o0 + j] = dot(X, xo + r * in, buffer, j * in, in);
                     }
                 }
-                for (; r < rows; r++) {
-                    for (int j = 0; j < count; j++) Y[yo + r * out + o0 + j] = dot(X, xo + r * in, buffer, j * in, in);
-                }
-            }
-        });
+            });
+        }
     }
 
     /** dx += dy · w for a weight in any storage (see {@code Backend.linearBackward}). */
@@ -81,20 +94,30 @@ public final class WeightMatmul {
         LinearShape s = LinearShape.of("linearBackward", dx, w, dy);
         float[] G = dy.data(), D = dx.data();
         int go = (int) dy.offset(), dxo = (int) dx.offset(), in = s.in(), out = s.out(), rows = s.rows();
-        // Threads own disjoint column ranges of dx, so no two write the same element.
-        Parallel.forRange(in, 256, (c0, c1) -> {
-            int width = c1 - c0;
-            float[] row = panel(width);
-            for (int r0 = 0; r0 < rows; r0 += PANEL_ROWS) {
-                int r1 = Math.min(rows, r0 + PANEL_ROWS);
-                for (int o = 0; o < out; o++) {
-                    widenRow(w, w.offset() + (long) o * in + c0, row, 0, width);
-                    for (int r = r0; r < r1; r++) {
-                        float g = G[go + r * out + o];
-                        if (g != 0f) axpy(g, row, 0, D, dxo + r * in + c0, width);
-                    }
-                }
-            }
+        if (w.storage() instanceof Storage.Heap(float[] W)) {
+            Gemm.gemm(false, false, rows, in, out, 1f, G, go, out, W, (int) w.offset(), in, 1f, D, dxo, in);
+            return;
+        }
+        // dx[rows, in] += dy[:, panel] · w[panel, :], one widened panel of weight rows at a time.
+        int panelRows = panelRows(in, out);
+        float[] panel = panel(panelRows * in);
+        for (int o0 = 0; o0 < out; o0 += panelRows) {
+            int count = Math.min(panelRows, out - o0);
+            widenRows(w, o0, count, in, panel);
+            Gemm.gemm(false, false, rows, in, count, 1f, G, go + o0, out, panel, 0, in, 1f, D, dxo, in);
+        }
+    }
+
+    /** Weight rows widened per GEMM call: about 4 MB of F32, a multiple of 16 rows. */
+    private static int panelRows(int in, int out) {
+        int rows = Math.max(16, (1 << 20) / Math.max(1, in) / 16 * 16);
+        return Math.min(rows, out);
+    }
+
+    /** panel[0 .. count·in) = rows first … first+count−1 of w, widened to F32 (rows split over the cores). */
+    private static void widenRows(Tensor w, int first, int count, int in, float[] panel) {
+        Parallel.forRange(count, 8, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) widenRow(w, w.offset() + (long) (first + r) * in, panel, r * in, in);
         });
     }
 
@@ -175,14 +198,5 @@ public final class WeightMatmul {
         y[yo + yStride] = s1;
         y[yo + 2 * yStride] = s2;
         y[yo + 3 * yStride] = s3;
-    }
-
-    static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
-        FloatVector a = FloatVector.broadcast(F, alpha);
-        int i = 0, step = F.length();
-        for (; i + step <= n; i += step) {
-            FloatVector.fromArray(F, x, xo + i).fma(a, FloatVector.fromArray(F, y, yo + i)).intoArray(y, yo + i);
-        }
-        for (; i < n; i++) y[yo + i] += alpha * x[xo + i];
     }
 }
