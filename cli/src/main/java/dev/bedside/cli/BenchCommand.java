@@ -43,6 +43,7 @@ final class BenchCommand {
             case "gemm" -> gemm(rest);
             case "decode" -> decode(rest);
             case "dpo" -> dpo(rest);
+            case "memory" -> MemoryBenchCommand.run(rest);
             case "jmh" -> {
                 org.openjdk.jmh.Main.main(rest);
                 yield 0;

@@ -26,6 +26,7 @@ public final class Main {
         register("bench", "bench gemm|decode|dpo|memory|jmh ... — benchmarks, one JSON line each", BenchCommand::run);
         register("dpo", DpoCommand.USAGE + " — DPO with LoRA adapters", args -> DpoCommand.run(args, System.out, System.err));
         register("sft", SftCommand.USAGE + " — supervised fine-tuning of LoRA adapters", args -> SftCommand.run(args, System.out, System.err));
+        register("quantize", QuantizeCommand.USAGE + " — GGUF (llama.cpp) or bitsandbytes NF4 folder", QuantizeCommand::run);
         register("readability", ReadabilityCommand.USAGE + " — Flesch scores (JSON)", ReadabilityCommand::run);
         register("tokenize", TokenizeCommand.HELP, TokenizeCommand::run);
     }
