@@ -63,6 +63,23 @@ class TrainCommandsTest {
     }
 
     @Test
+    void dpoEvaluatesHeldOutPairsBeforeAndAfter() throws Exception {
+        Path out = temp.resolve("dpo-eval");
+        String[] argv = args("dpo", out, "--steps", "2", "--eval-data", pairs.toString());
+        assertEquals(0, Main.run(argv, new PrintStream(new ByteArrayOutputStream())));
+        List<String> lines = Files.readAllLines(out.resolve("metrics.jsonl"));
+        assertEquals(4, lines.size(), "eval, 2 training steps, eval: " + lines);
+        ObjectMapper json = new ObjectMapper();
+        JsonNode before = json.readTree(lines.getFirst()), after = json.readTree(lines.getLast());
+        assertEquals(0, before.get("step").asInt());
+        assertEquals(0.0, before.get("eval/rewards/accuracies").asDouble(), "a fresh adapter (B = 0) ties every pair");
+        assertEquals(0.0, before.get("eval/rewards/margins").asDouble());
+        assertEquals(2, after.get("step").asInt());
+        assertTrue(after.has("eval/rewards/accuracies") && after.has("eval/rewards/margins") && after.has("eval/loss"), after.toString());
+        assertTrue(after.get("eval/rewards/margins").asDouble() != 0.0, "two steps moved the adapter off the reference");
+    }
+
+    @Test
     void sftTrainsOnTheChosenAnswers() throws Exception {
         Path out = temp.resolve("sft");
         String[] argv = args("sft", out, "--steps", "1");

@@ -163,6 +163,8 @@ public final class LoraAdapter {
         modules.values().forEach(p -> p.setTraining(training));
     }
 
+    public boolean isTraining() { return modules.values().iterator().next().isTraining(); }
+
     /** Puts the original projections back; the adapter's tensors stay usable (e.g. to save them). */
     public void detach() {
         if (!attached) return;

@@ -35,7 +35,7 @@ public record LlamaConfig(
     public static final String ARCHITECTURE = "LlamaForCausalLM";
 
     /** Names accepted by {@link #preset}: resources under dev/bedside/model/presets/. */
-    public static final List<String> PRESETS = List.of("llama-3.1-8b", "llama-3.2-1b", "smollm2-135m", "tiny-llama31");
+    public static final List<String> PRESETS = List.of("llama-100m", "llama-3.1-8b", "llama-3.2-1b", "smollm2-135m", "tiny-llama31");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -3,6 +3,7 @@ package dev.bedside.dpo.train;
 import dev.bedside.autograd.BasicOps;
 import dev.bedside.autograd.Var;
 import dev.bedside.dpo.DpoLoss;
+import dev.bedside.dpo.RewardEvaluation;
 import dev.bedside.dpo.SequenceLogProbs;
 import dev.bedside.dpo.data.PreferencePair;
 import dev.bedside.lora.LoraAdapter;
@@ -22,12 +23,24 @@ public class DpoTrainer extends Trainer {
     private final List<PreferencePair> pairs;
     private final DpoLoss loss;
     private double[] refChosen, refRejected;
+    private List<PreferencePair> evalPairs = List.of();
 
     public DpoTrainer(LoraAdapter adapter, List<PreferencePair> pairs, TrainConfig config, Path outDir) {
         super(adapter, config, outDir);
         if (pairs.isEmpty()) throw new IllegalArgumentException("DpoTrainer: no preference pairs");
         this.pairs = List.copyOf(pairs);
         this.loss = config.loss();
+    }
+
+    /** Held-out pairs whose reward accuracy and margin are logged before training and at the end (TRL's eval/… names). */
+    public DpoTrainer evaluateOn(List<PreferencePair> heldOut) {
+        this.evalPairs = List.copyOf(heldOut);
+        return this;
+    }
+
+    @Override
+    protected Map<String, Double> evaluate() {
+        return evalPairs.isEmpty() ? Map.of() : RewardEvaluation.evaluate(adapter, evalPairs, loss);
     }
 
     @Override

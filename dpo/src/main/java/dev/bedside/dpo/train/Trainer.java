@@ -79,6 +79,20 @@ public abstract class Trainer {
     /** Called after every successful optimizer step (tests use it to inject faults). */
     protected void afterStep(int step) {}
 
+    /** Metrics on held-out data (names eval/…), logged before the first step and after the last; none by default. */
+    protected Map<String, Double> evaluate() { return Map.of(); }
+
+    private void writeEvaluation(BufferedWriter metrics) throws IOException {
+        Map<String, Double> eval = evaluate();
+        if (eval.isEmpty()) return;
+        ObjectNode json = JSON.valueToTree(eval);
+        json.put("step", step);
+        metrics.write(JSON.writeValueAsString(json));
+        metrics.newLine();
+        metrics.flush();
+        if (progressOut != null) progressOut.println(kind() + " eval at step " + step + ": " + eval);
+    }
+
     /** Progress bar on this stream (null: none). */
     public Trainer progress(PrintStream out) {
         this.progressOut = out;
@@ -135,6 +149,7 @@ public abstract class Trainer {
         adapter.setTraining(true);   // LoRA dropout on (masks from RandomStream, replayed by checkpointed blocks)
         try (BufferedWriter metrics = Files.newBufferedWriter(metricsFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
             beforeTraining();
+            if (step == 0) writeEvaluation(metrics);
             int savedAt = step;
             while (step < total && step < stopAfterSteps) {
                 double lr = config.learningRate() * schedule.factor(step);
@@ -153,6 +168,7 @@ public abstract class Trainer {
                 }
             }
             if (savedAt != step) lastCheckpoint = save();
+            if (step >= total) writeEvaluation(metrics);
         } finally {
             adapter.setTraining(false);
             model.setCheckpointBlocks(false);
