@@ -85,7 +85,7 @@ class LlamaTokenizerFixtureTest {
         assertEquals(List.of(128001), SharedFixtures.gguf().eosIds());
         assertTrue(SharedFixtures.gguf().chatTemplate().isEmpty());
         // A model GGUF converted from the Instruct files carries <|eot_id|> and the template.
-        Tokenizer model = Tokenizers.load(SharedFixtures.shared().resolve("fixtures/tiny-llama31-gguf/tiny-llama31-q4_0.gguf"));
+        Tokenizer model = Tokenizers.load(SharedFixtures.require("fixtures/tiny-llama31-gguf/tiny-llama31-q4_0.gguf"));
         assertEquals(List.of(128009), model.eosIds());
         assertEquals(ChatFormat.LLAMA3_TEMPLATE, model.chatTemplate().orElseThrow());
         assertArrayEquals(new int[] {128000, 9906, 1917}, model.encode("Hello world", true));
@@ -93,7 +93,7 @@ class LlamaTokenizerFixtureTest {
 
     @Test
     void folderWithGenerationConfigAddsItsEosIds() throws IOException {
-        Path dir = SharedFixtures.shared().resolve("fixtures/tiny-llama31");
+        Path dir = SharedFixtures.require("fixtures/tiny-llama31");
         Tokenizer t = Tokenizers.load(dir);
         assertEquals(List.of(128009, 128001, 128008), t.eosIds());
         Tokenizer file = Tokenizers.load(SharedFixtures.tokenizerDir().resolve("tokenizer.json"));
@@ -103,7 +103,7 @@ class LlamaTokenizerFixtureTest {
     /** tiny-llama31/expected.json: texts with special tokens written out, tokenized without adding BOS. */
     @Test
     void modelFixtureSequences() throws IOException {
-        JsonNode expected = JSON.readTree(SharedFixtures.shared().resolve("fixtures/tiny-llama31/expected.json").toFile());
+        JsonNode expected = JSON.readTree(SharedFixtures.require("fixtures/tiny-llama31/expected.json").toFile());
         int checked = 0;
         for (JsonNode seq : expected.get("sequences")) {
             int[] ids = new int[seq.get("ids").size()];
@@ -120,7 +120,7 @@ class LlamaTokenizerFixtureTest {
     /** The chat sequence is a Llama 3.1 prompt: system (with the date lines), user, assistant header. */
     @Test
     void chatFormatReproducesTheChatSequence() throws IOException {
-        JsonNode expected = JSON.readTree(SharedFixtures.shared().resolve("fixtures/tiny-llama31/expected.json").toFile());
+        JsonNode expected = JSON.readTree(SharedFixtures.require("fixtures/tiny-llama31/expected.json").toFile());
         JsonNode chat = null;
         for (JsonNode seq : expected.get("sequences")) if (seq.get("name").textValue().equals("chat")) chat = seq;
         assertNotNull(chat, "expected.json has a 'chat' sequence");
@@ -144,7 +144,7 @@ class LlamaTokenizerFixtureTest {
     /** Llama 3.1's own template writes the date lines itself: only the real system message is passed. */
     @Test
     void llama31StyleAddsTheKnowledgeDateHeader() throws IOException {
-        JsonNode expected = JSON.readTree(SharedFixtures.shared().resolve("fixtures/tiny-llama31/expected.json").toFile());
+        JsonNode expected = JSON.readTree(SharedFixtures.require("fixtures/tiny-llama31/expected.json").toFile());
         JsonNode chat = null;
         for (JsonNode seq : expected.get("sequences")) if (seq.get("name").textValue().equals("chat")) chat = seq;
         assertNotNull(chat, "expected.json has a 'chat' sequence");

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import net.jqwik.api.lifecycle.LifecycleContext;
+import net.jqwik.api.lifecycle.SkipExecutionHook;
 
 /** The shared reference files (../shared beside the checkout), loaded once per test JVM. */
 final class SharedFixtures {
@@ -19,6 +21,13 @@ final class SharedFixtures {
         Path dir = shared().resolve("fixtures/llama31-tokenizer");
         assumeTrue(Files.isDirectory(dir), "../shared/fixtures/llama31-tokenizer absent: skipping tokenizer fixture tests");
         return dir;
+    }
+
+    /** A file or folder under ../shared; the calling test is skipped, with the reason, when it is absent. */
+    static Path require(String relative) {
+        Path path = shared().resolve(relative);
+        assumeTrue(Files.exists(path), "../shared/" + relative + " absent: skipping");
+        return path;
     }
 
     static boolean present() {
@@ -47,6 +56,14 @@ final class SharedFixtures {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+    }
+
+    /** Skips a jqwik property, with the reason, when the tokenizer files are absent (jqwik's own Assume would fail it). */
+    public static final class Required implements SkipExecutionHook {
+        @Override
+        public SkipResult shouldBeSkipped(LifecycleContext context) {
+            return present() ? SkipResult.doNotSkip() : SkipResult.skip("../shared/fixtures/llama31-tokenizer absent: skipping");
         }
     }
 }

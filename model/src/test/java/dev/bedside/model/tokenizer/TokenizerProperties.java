@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Assume;
@@ -55,9 +56,9 @@ class TokenizerProperties {
         assertEquals(regexSplit(text), Llama3Split.split(text));
     }
 
+    @AddLifecycleHook(SharedFixtures.Required.class)
     @Property(tries = 100)
     void decodeOfEncodeGivesTheTextBack(@ForAll("texts") String text) {
-        Assume.that(SharedFixtures.present());
         Tokenizer json = SharedFixtures.json();
         int[] ids = json.encode(text, false);
         assertEquals(text, json.decode(ids));
@@ -69,9 +70,9 @@ class TokenizerProperties {
     }
 
     /** The O(n log n) merge loop used for long pieces gives what the plain loop gives. */
+    @AddLifecycleHook(SharedFixtures.Required.class)
     @Property(tries = 100)
     void heapMergesEqualPlainMerges(@ForAll("texts") String text, @ForAll("repeats") int repeat) {
-        Assume.that(SharedFixtures.present());
         BpeTokenizer t = (BpeTokenizer) SharedFixtures.json();
         byte[] bytes = text.repeat(repeat).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         assertArrayEquals(t.mergeShort(t.byteSymbols(bytes)), t.mergeLong(t.byteSymbols(bytes)));
@@ -82,9 +83,9 @@ class TokenizerProperties {
         return Arbitraries.integers().between(1, 8);
     }
 
+    @AddLifecycleHook(SharedFixtures.Required.class)
     @Property(tries = 50)
     void randomUnicodeRoundTrips(@ForAll String text) {
-        Assume.that(SharedFixtures.present());
         Assume.that(text.codePoints().noneMatch(c -> c >= 0xD800 && c <= 0xDFFF)); // lone surrogates are not text
         Tokenizer json = SharedFixtures.json();
         assertEquals(text, json.decode(json.encode(text, true)).substring("<|begin_of_text|>".length()));

@@ -17,7 +17,7 @@ class TokenizerSpeedTest {
 
     @Test
     void tokenizesTheEmpathyPairsQuickly() throws IOException {
-        Path pairs = SharedFixtures.shared().resolve("data/empathy-by-design/pairs.jsonl");
+        Path pairs = SharedFixtures.require("data/empathy-by-design/pairs.jsonl");
         assumeTrue(Files.isRegularFile(pairs), "../shared/data/empathy-by-design/pairs.jsonl absent: skipping speed test");
         Tokenizer tokenizer = SharedFixtures.json();
         ObjectMapper json = new ObjectMapper();
