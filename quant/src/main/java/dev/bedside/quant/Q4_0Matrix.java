@@ -1,7 +1,6 @@
 package dev.bedside.quant;
 
 import dev.bedside.tensor.DType;
-import dev.bedside.tensor.QuantizedMatrix;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -16,20 +15,11 @@ import static dev.bedside.quant.Blocks.F;
  * GGUF Q4_0, exactly llama.cpp's layout: each row is cols/32 blocks of 18 bytes, an F16 scale d then 16
  * bytes; byte j holds element j in its low nibble and element j+16 in its high nibble; weight = d·(q − 8).
  */
-public final class Q4_0Matrix implements QuantizedMatrix {
-    public static final int BLOCK_SIZE = 32;
+public final class Q4_0Matrix extends GgufBlockMatrix {
     public static final int BLOCK_BYTES = 18;
 
-    private final MemorySegment blocks;
-    private final int rows, cols;
-    private final long rowBytes;
-
     private Q4_0Matrix(MemorySegment blocks, int rows, int cols) {
-        Blocks.checkShape("Q4_0", blocks, rows, cols, BLOCK_BYTES);
-        this.blocks = blocks;
-        this.rows = rows;
-        this.cols = cols;
-        this.rowBytes = (long) cols / BLOCK_SIZE * BLOCK_BYTES;
+        super(DType.Q4_0, BLOCK_BYTES, blocks, rows, cols);
     }
 
     /** Wraps rows·cols/32 blocks in row-major order (no copy); cols must be a multiple of 32. */
@@ -37,14 +27,7 @@ public final class Q4_0Matrix implements QuantizedMatrix {
         return new Q4_0Matrix(blocks, rows, cols);
     }
 
-    public MemorySegment blocks() { return blocks; }
-
-    @Override public DType dtype() { return DType.Q4_0; }
-    @Override public int rows() { return rows; }
-    @Override public int cols() { return cols; }
-    @Override public long bytes() { return blocks.byteSize(); }
-
-    /** The plain definition, element by element: the reference the vector loops are tested against. */
+    @Override
     public void decodeScalar(int row, int col, int n, float[] dst, int dstOff) {
         Blocks.checkRange("Q4_0", rows, cols, row, col, n);
         for (int i = 0; i < n; i++) {
@@ -100,16 +83,4 @@ public final class Q4_0Matrix implements QuantizedMatrix {
         }
         return acc.reduceLanes(VectorOperators.ADD);
     }
-
-    /** The plain definition of {@link #dot}, for tests. */
-    public float dotScalar(int row, float[] x, int xOff) {
-        float[] w = new float[cols];
-        decodeScalar(row, 0, cols, w, 0);
-        double sum = 0;
-        for (int i = 0; i < cols; i++) sum += (double) w[i] * x[xOff + i];
-        return (float) sum;
-    }
-
-    @Override
-    public String toString() { return "Q4_0Matrix[" + rows + ", " + cols + "]"; }
 }
