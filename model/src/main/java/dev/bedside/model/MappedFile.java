@@ -32,6 +32,23 @@ public final class MappedFile implements AutoCloseable {
         }
     }
 
+    /** Reads a mapped file into a {@code T} that keeps the mapping open (and closes it with itself). */
+    @FunctionalInterface
+    public interface Parser<T> {
+        T parse(MappedFile file) throws IOException;
+    }
+
+    /** Maps {@code path} and parses it; if parsing fails, the mapping is released before the error propagates. */
+    public static <T> T parse(Path path, Parser<T> parser) throws IOException {
+        MappedFile file = open(path);
+        try {
+            return parser.parse(file);
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
+        }
+    }
+
     public Path path() { return path; }
 
     /** The file's bytes. */

@@ -41,13 +41,7 @@ public final class GgufFile implements AutoCloseable {
     }
 
     public static GgufFile open(Path path) throws IOException {
-        MappedFile file = MappedFile.open(path);
-        try {
-            return parse(file);
-        } catch (IOException | RuntimeException e) {
-            file.close();
-            throw e;
-        }
+        return MappedFile.parse(path, GgufFile::parse);
     }
 
     private static GgufFile parse(MappedFile file) throws IOException {

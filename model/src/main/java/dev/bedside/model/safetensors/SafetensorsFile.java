@@ -54,13 +54,7 @@ public final class SafetensorsFile implements AutoCloseable {
     }
 
     public static SafetensorsFile open(Path path) throws IOException {
-        MappedFile file = MappedFile.open(path);
-        try {
-            return parse(file);
-        } catch (IOException | RuntimeException e) {
-            file.close();
-            throw e;
-        }
+        return MappedFile.parse(path, SafetensorsFile::parse);
     }
 
     private static SafetensorsFile parse(MappedFile file) throws IOException {

@@ -117,15 +117,24 @@ class LlamaTokenizerFixtureTest {
         assertEquals(3, checked);
     }
 
+    /** The {@code chat} sequence of the tiny model's expected.json. */
+    private static JsonNode chatSequence() throws IOException {
+        JsonNode expected = JSON.readTree(SharedFixtures.require("fixtures/tiny-llama31/expected.json").toFile());
+        for (JsonNode seq : expected.get("sequences")) if (seq.get("name").textValue().equals("chat")) return seq;
+        return fail("expected.json has no 'chat' sequence");
+    }
+
+    private static int[] ids(JsonNode sequence) {
+        int[] ids = new int[sequence.get("ids").size()];
+        for (int i = 0; i < ids.length; i++) ids[i] = sequence.get("ids").get(i).intValue();
+        return ids;
+    }
+
     /** The chat sequence is a Llama 3.1 prompt: system (with the date lines), user, assistant header. */
     @Test
     void chatFormatReproducesTheChatSequence() throws IOException {
-        JsonNode expected = JSON.readTree(SharedFixtures.require("fixtures/tiny-llama31/expected.json").toFile());
-        JsonNode chat = null;
-        for (JsonNode seq : expected.get("sequences")) if (seq.get("name").textValue().equals("chat")) chat = seq;
-        assertNotNull(chat, "expected.json has a 'chat' sequence");
-        int[] ids = new int[chat.get("ids").size()];
-        for (int i = 0; i < ids.length; i++) ids[i] = chat.get("ids").get(i).intValue();
+        JsonNode chat = chatSequence();
+        int[] ids = ids(chat);
 
         List<ChatFormat.Message> messages = List.of(
                 new ChatFormat.Message("system", "Cutting Knowledge Date: December 2023\nToday Date: 26 Jul 2024\n\n"
@@ -144,12 +153,8 @@ class LlamaTokenizerFixtureTest {
     /** Llama 3.1's own template writes the date lines itself: only the real system message is passed. */
     @Test
     void llama31StyleAddsTheKnowledgeDateHeader() throws IOException {
-        JsonNode expected = JSON.readTree(SharedFixtures.require("fixtures/tiny-llama31/expected.json").toFile());
-        JsonNode chat = null;
-        for (JsonNode seq : expected.get("sequences")) if (seq.get("name").textValue().equals("chat")) chat = seq;
-        assertNotNull(chat, "expected.json has a 'chat' sequence");
-        int[] ids = new int[chat.get("ids").size()];
-        for (int i = 0; i < ids.length; i++) ids[i] = chat.get("ids").get(i).intValue();
+        JsonNode chat = chatSequence();
+        int[] ids = ids(chat);
         List<ChatFormat.Message> messages = List.of(
                 new ChatFormat.Message("system", "You are a kind, careful assistant for family caregivers of people living with dementia."
                         + " Answer plainly and warmly."),
