@@ -1,0 +1,16 @@
+package dev.bedside.eval.chat;
+
+/** One message of a conversation, with an OpenAI role: {@code system}, {@code user} or {@code assistant}. */
+public record ChatMessage(String role, String content) {
+    public static ChatMessage system(String content) {
+        return new ChatMessage("system", content);
+    }
+
+    public static ChatMessage user(String content) {
+        return new ChatMessage("user", content);
+    }
+
+    public static ChatMessage assistant(String content) {
+        return new ChatMessage("assistant", content);
+    }
+}
