@@ -7,11 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bedside.model.tokenizer.Tokenizer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -33,17 +30,11 @@ class LocalChatBackendTest {
 
     @BeforeAll
     static void load() throws Exception {
-        dir = Path.of(System.getProperty("bedside.shared", "../shared"), "fixtures", "tiny-llama31");
-        Assumptions.assumeTrue(Files.isDirectory(dir), "../shared/fixtures absent: skipping the local chat backend");
-        backend = LocalChatBackend.load(dir, 512);
+        dir = TinyModel.dir();
+        backend = TinyModel.backend();
         for (JsonNode s : new ObjectMapper().readTree(dir.resolve("expected.json").toFile()).get("sequences")) {
             if (s.get("name").asText().equals("chat")) chatSequence = s;
         }
-    }
-
-    @AfterAll
-    static void close() throws Exception {
-        if (backend != null) backend.model().close();
     }
 
     @Test
@@ -81,6 +72,13 @@ class LocalChatBackendTest {
         ChatReply b = backend.complete(CHAT, new ChatOptions(4, 0.8, 11, 0));
         assertEquals(a.text(), b.text());
         assertTrue(a.tokens().isEmpty());
+    }
+
+    @Test
+    void aPromptLongerThanTheContextIsAClearError() {
+        var e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+            () -> backend.complete(List.of(ChatMessage.user("word ".repeat(1100))), new ChatOptions(4, 0, 0, 0)));
+        assertTrue(e.getMessage().contains("context of 1024"), e.getMessage());
     }
 
     @Test
