@@ -1,5 +1,6 @@
 package dev.bedside.cli.serve;
 
+import dev.bedside.model.KvCache;
 import dev.bedside.model.LlamaModel;
 import dev.bedside.model.tokenizer.Tokenizer;
 import java.util.List;
@@ -29,9 +30,24 @@ final class Engine {
         s.logits = model.lastLogits(model.hidden(s.prompt, s.cache));
     }
 
-    /** One decode step for sequences that share an adapter: each one's last token goes in, its next logits come out. */
+    /**
+     * One decode step for sequences that share an adapter, batched: each one's last token goes in (after its own
+     * KV cache), its next logits come out; the weights are read once for the whole group.
+     */
     void decode(List<Sequence> group) {
         adapters.use(group.getFirst().adapter);
-        for (Sequence s : group) s.logits = model.lastLogits(model.hidden(new int[] {s.lastToken}, s.cache));
+        if (group.size() == 1) {   // alone: exactly the path of bedside generate
+            Sequence s = group.getFirst();
+            s.logits = model.lastLogits(model.hidden(new int[] {s.lastToken}, s.cache));
+            return;
+        }
+        int[] ids = new int[group.size()];
+        KvCache[] caches = new KvCache[group.size()];
+        for (int b = 0; b < ids.length; b++) {
+            ids[b] = group.get(b).lastToken;
+            caches[b] = group.get(b).cache;
+        }
+        float[][] logits = model.decodeStep(ids, caches);
+        for (int b = 0; b < ids.length; b++) group.get(b).logits = logits[b];
     }
 }
