@@ -85,16 +85,13 @@ class ServeLoadTest {
         }
     }
 
-    /** A greedy answer as tokens with their log-probabilities and the margin of the top token over the second. */
-    record Answer(String text, List<String> tokens, List<Double> logprobs, List<Double> margins) {}
-
     @Test
     void thirtyTwoClientsGetEveryAnswerAndNoneMixedUp() throws Exception {
         int clients = 32, perClient = 8, prompts = 16, maxTokens = 5;
         try (TestServer server = TestServer.start("--max-concurrent", "8", "--queue-size", "64")) {
             // Each prompt served alone first: what it must answer under load too.
             List<Answer> alone = new ArrayList<>();
-            for (int p = 0; p < prompts; p++) alone.add(answer(server, p, maxTokens, false));
+            for (int p = 0; p < prompts; p++) alone.add(Answer.of(server, "tiny-llama31", question(p), maxTokens, false));
             List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
             List<String> problems = Collections.synchronizedList(new ArrayList<>());
             ConcurrentHashMap<Integer, Integer> served = new ConcurrentHashMap<>();
@@ -108,9 +105,9 @@ class ServeLoadTest {
                             int p = (client * 7 + k * 3) % prompts;
                             long t0 = System.nanoTime();
                             try {
-                                Answer answer = answer(server, p, maxTokens, (client + k) % 4 == 0);
+                                Answer answer = Answer.of(server, "tiny-llama31", question(p), maxTokens, (client + k) % 4 == 0);
                                 latencies.add(System.nanoTime() - t0);
-                                String problem = sameAnswer(alone.get(p), answer);
+                                String problem = alone.get(p).differenceFrom(answer);
                                 if (problem != null) problems.add("prompt " + p + ": " + problem);
                                 served.merge(p, 1, Integer::sum);
                             } catch (Exception | AssertionError e) {
@@ -135,59 +132,8 @@ class ServeLoadTest {
         }
     }
 
-    /**
-     * Null when {@code loaded} is the answer {@code alone} gave. A batched step sums in another order than a
-     * single row (float rounding, about 1e-6 relative), so the two may part ways only where the alone run's top
-     * two tokens were within {@link #NEAR_TIE} of each other; up to there every token and log-prob must agree.
-     */
-    private static String sameAnswer(Answer alone, Answer loaded) {
-        int n = Math.min(alone.tokens().size(), loaded.tokens().size());
-        for (int i = 0; i < n; i++) {
-            if (Math.abs(alone.logprobs().get(i) - loaded.logprobs().get(i)) > NEAR_TIE) {
-                return "token " + i + " log-prob " + loaded.logprobs().get(i) + " instead of " + alone.logprobs().get(i);
-            }
-            if (!alone.tokens().get(i).equals(loaded.tokens().get(i))) {
-                return alone.margins().get(i) < NEAR_TIE ? null : "token " + i + " '" + loaded.tokens().get(i) + "' instead of '"
-                        + alone.tokens().get(i) + "' (margin " + alone.margins().get(i) + ")";
-            }
-        }
-        return alone.text().equals(loaded.text()) ? null : "'" + loaded.text() + "' instead of '" + alone.text() + "'";
-    }
-
-    private static final double NEAR_TIE = 1e-3;
-
     private static String question(int p) {
         return "Question " + p + ": what helps on a hard day number " + (p * 37 % 11) + "?";
-    }
-
-    /** A greedy chat answer with log-probs (top 2 for the margin), whole or streamed. */
-    private static Answer answer(TestServer server, int p, int maxTokens, boolean stream) throws Exception {
-        HttpResponse<String> r = server.post("/v1/chat/completions", chat("tiny-llama31", question(p), maxTokens,
-                "\"logprobs\":true,\"top_logprobs\":2" + (stream ? ",\"stream\":true" : "")));
-        assertEquals(200, r.statusCode(), r.body());
-        StringBuilder text = new StringBuilder();
-        List<JsonNode> entries = new ArrayList<>();
-        if (stream) {
-            List<String> events = TestServer.events(r.body());
-            assertEquals("[DONE]", events.getLast());
-            for (String e : events.subList(0, events.size() - 1)) {
-                JsonNode choice = JSON.readTree(e).get("choices").get(0);
-                if (choice.get("delta").has("content")) text.append(choice.get("delta").get("content").asText());
-                if (!choice.get("logprobs").isNull()) choice.get("logprobs").get("content").forEach(entries::add);
-            }
-        } else {
-            JsonNode choice = JSON.readTree(r.body()).get("choices").get(0);
-            text.append(choice.get("message").get("content").asText());
-            choice.get("logprobs").get("content").forEach(entries::add);
-        }
-        List<String> tokens = new ArrayList<>();
-        List<Double> logprobs = new ArrayList<>(), margins = new ArrayList<>();
-        for (JsonNode t : entries) {
-            tokens.add(t.get("token").asText());
-            logprobs.add(t.get("logprob").asDouble());
-            margins.add(t.get("top_logprobs").get(0).get("logprob").asDouble() - t.get("top_logprobs").get(1).get("logprob").asDouble());
-        }
-        return new Answer(text.toString(), tokens, logprobs, margins);
     }
 
     private static double ms(List<Long> sorted, double q) {
