@@ -55,6 +55,12 @@ final class Scheduler implements AutoCloseable {
                     step();
                 } catch (InterruptedException e) {
                     break;
+                } catch (RuntimeException | OutOfMemoryError e) {
+                    // Outside any one sequence (or out of memory): fail what is running, free its caches, keep serving.
+                    System.err.println("bedside serve: scheduler step failed: " + e);
+                    for (Sequence s : active) s.fail(new ApiError(500, "server_error", "generation failed inside the server", null, "internal_error"));
+                    active.clear();
+                    activeCount = 0;
                 }
             }
         }
