@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code POST /v1/chat/completions} and {@code /v1/completions}: validates the request, turns it into prompt
@@ -20,6 +21,8 @@ final class CompletionHandler {
     private final Scheduler scheduler;
     private final ServeOptions options;
     private final ChatFormat chatFormat;
+    /** A stream that has nothing to say for this long sends an SSE comment (clients ignore it). */
+    private static final int KEEP_ALIVE_SECONDS = 2;
 
     CompletionHandler(Engine engine, Scheduler scheduler, ServeOptions options) {
         this.engine = engine;
@@ -52,7 +55,7 @@ final class CompletionHandler {
             if (request.stream()) stream(exchange, sequence, responses, request.includeUsage());
             else whole(exchange, sequence, responses);
         } finally {
-            sequence.cancel();   // a no-op once it finished; otherwise (client gone, server stopping) the slot is freed
+            scheduler.withdraw(sequence);   // a no-op once it finished; otherwise (client gone, server stopping) its place is freed
         }
     }
 
@@ -110,7 +113,12 @@ final class CompletionHandler {
             SseWriter sse = new SseWriter(exchange);
             boolean first = true;
             while (true) {
-                switch (sequence.events.take()) {
+                Event event = sequence.events.poll(KEEP_ALIVE_SECONDS, TimeUnit.SECONDS);
+                if (event == null) {            // still queued or slow: a comment line, which also finds a client that left
+                    sse.comment("waiting");
+                    continue;
+                }
+                switch (event) {
                     case Event.Piece p -> {
                         if (p.text().isEmpty() && p.logprob() == null && !first) continue;
                         sse.send(responses.chunk(p.text(), p.logprob(), first));

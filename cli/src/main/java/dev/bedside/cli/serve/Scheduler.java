@@ -39,6 +39,12 @@ final class Scheduler implements AutoCloseable {
         return !closed && queue.offer(s);
     }
 
+    /** Takes a request back out of the queue (its client left before it started): its place is free at once. */
+    void withdraw(Sequence s) {
+        s.cancel();
+        if (queue.remove(s)) cancelled.incrementAndGet();
+    }
+
     int active() { return activeCount; }
 
     int queued() { return queue.size(); }

@@ -24,6 +24,11 @@ final class SseWriter {
         write("data: " + Wire.JSON.writeValueAsString(event) + "\n\n");
     }
 
+    /** A comment line: ignored by clients, it keeps the connection busy and shows whether the client is still there. */
+    void comment(String text) throws IOException {
+        write(": " + text + "\n\n");
+    }
+
     void done() throws IOException {
         write("data: [DONE]\n\n");
     }

@@ -63,10 +63,10 @@ class ServeLoadTest {
 
     @Test
     void aFullQueueAnswers429AndADisconnectFreesItsSlotAtOnce() throws Exception {
-        try (TestServer server = TestServer.start("--max-concurrent", "1", "--queue-size", "1")) {
-            Socket first = openStream(server, 5000);
+        try (TestServer server = TestServer.start("--max-concurrent", "1", "--queue-size", "1", "--context", "32768")) {
+            Socket first = openStream(server, 30000);
             awaitFirstEvent(first);                              // generating: the one slot is taken
-            Socket second = openStream(server, 5000);
+            Socket second = openStream(server, 30000);
             await("the second request waits in the queue", () -> health(server, "queued") == 1, 10_000);
 
             HttpResponse<String> refused = server.post("/v1/chat/completions", chat("tiny-llama31", "hi", 2, ""));
@@ -74,12 +74,18 @@ class ServeLoadTest {
             assertEquals("1", refused.headers().firstValue("Retry-After").orElse(null));
             assertEquals("queue_full", JSON.readTree(refused.body()).get("error").get("code").asText());
 
-            // 5000 tokens take far longer than this: the slot is freed because the client left, not because it finished.
-            first.close();
-            awaitFirstEvent(second);                             // the queued request gets the slot
-            await("the first request is counted as cancelled", () -> health(server, "cancelled") == 1, 5_000);
+            // A queued client that leaves gives its place back before it ever started (the stream's keep-alive finds it gone).
             second.close();
-            await("the slot is free again", () -> health(server, "active") == 0 && health(server, "cancelled") == 2, 5_000);
+            await("the queued request is withdrawn", () -> health(server, "queued") == 0 && health(server, "cancelled") == 1, 10_000);
+            Socket third = openStream(server, 30000);
+            await("the third request waits in the queue", () -> health(server, "queued") == 1, 10_000);
+
+            // 30000 tokens take far longer than this: the slot is freed because the client left, not because it finished.
+            first.close();
+            awaitFirstEvent(third);                              // the queued request gets the slot
+            await("the first request is counted as cancelled", () -> health(server, "cancelled") == 2, 5_000);
+            third.close();
+            await("the slot is free again", () -> health(server, "active") == 0 && health(server, "cancelled") == 3, 5_000);
             assertEquals(0, health(server, "finished"));
             assertEquals(200, server.post("/v1/chat/completions", chat("tiny-llama31", "hi", 2, "")).statusCode());
         }

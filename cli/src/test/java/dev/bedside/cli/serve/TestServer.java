@@ -71,11 +71,11 @@ public final class TestServer implements AutoCloseable {
         return JSON.readTree(get("/health").body());
     }
 
-    /** The events of a server-sent-event body: each "data: ..." payload in order ("[DONE]" included). */
+    /** The events of a server-sent-event body: each "data: ..." payload in order ("[DONE]" included); comments skipped. */
     public static List<String> events(String body) {
         List<String> events = new ArrayList<>();
         for (String block : body.split("\n\n")) {
-            if (block.isBlank()) continue;
+            if (block.isBlank() || block.startsWith(":")) continue;
             if (!block.startsWith("data: ")) throw new AssertionError("not an SSE data event: " + block);
             events.add(block.substring("data: ".length()));
         }
