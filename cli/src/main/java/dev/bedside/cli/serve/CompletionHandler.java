@@ -37,6 +37,7 @@ final class CompletionHandler {
         String adapter = adapterOf(modelId);
         int[] prompt = promptIds(request);
         int context = engine.contextLength();
+        if (prompt.length == 0) throw ApiError.invalid("the prompt has no tokens", chat ? "messages" : "prompt");
         if (prompt.length >= context) {
             throw ApiError.invalid("the prompt is " + prompt.length + " tokens long, but this model's context window holds " + context
                     + " tokens including at least one generated token; shorten the prompt", chat ? "messages" : "prompt", "context_length_exceeded");
@@ -70,7 +71,7 @@ final class CompletionHandler {
     private int[] promptIds(CompletionRequest request) {
         if (request.chat()) return chatFormat.encode(request.messages(), true);
         if (request.prompt() != null) return engine.tokenizer.encode(request.prompt(), true);
-        int vocab = engine.tokenizer.vocabSize();
+        int vocab = Math.min(engine.tokenizer.vocabSize(), engine.model.config().vocabSize());
         for (int id : request.promptIds()) {
             if (id >= vocab) throw ApiError.invalid("prompt token id " + id + " is outside the vocabulary [0, " + vocab + ")", "prompt");
         }
