@@ -29,6 +29,7 @@ public final class Main {
         register("quantize", QuantizeCommand.USAGE + " — GGUF (llama.cpp) or bitsandbytes NF4 folder", QuantizeCommand::run);
         register("readability", ReadabilityCommand.USAGE + " — Flesch scores (JSON)", ReadabilityCommand::run);
         register("tokenize", TokenizeCommand.HELP, TokenizeCommand::run);
+        register("serve", dev.bedside.cli.serve.ServeCommand.USAGE + " — OpenAI-compatible HTTP server", args -> dev.bedside.cli.serve.ServeCommand.run(args, System.err));
     }
 
     private static void register(String name, String help, Command command) {

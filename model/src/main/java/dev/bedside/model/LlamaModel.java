@@ -10,6 +10,7 @@ import dev.bedside.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -129,6 +130,34 @@ public final class LlamaModel implements AutoCloseable {
         return NeuralOps.rmsNorm(x, finalNorm, (float) config.rmsNormEps());
     }
 
+    /**
+     * One decode step for several independent sequences (continuous batching): token {@code ids[b]} follows the
+     * tokens already in {@code caches[b]}. Norms, projections, MLP and LM head run once on all B rows, so each
+     * weight is read once per step instead of once per sequence; attention runs per sequence on its own cache.
+     * Returns the next-token logits, one row per sequence. Inference only (under {@link Autograd#noGrad()}).
+     */
+    public float[][] decodeStep(int[] ids, KvCache[] caches) {
+        if (ids.length != caches.length || ids.length == 0) {
+            throw new IllegalArgumentException("decodeStep: " + ids.length + " ids for " + caches.length + " caches");
+        }
+        int[] positions = new int[ids.length];
+        for (int b = 0; b < ids.length; b++) {
+            positions[b] = caches[b].length();
+            if (positions[b] + 1 > contextLength) {
+                throw new IllegalArgumentException("decodeStep: sequence " + b + " of " + (positions[b] + 1) + " tokens exceeds the context of "
+                        + contextLength + " positions");
+            }
+        }
+        Var x = FrozenOps.embedding(embedTokens, ids);                       // [B, D]
+        for (int layer = 0; layer < blocks.size(); layer++) x = blocks.get(layer).decodeRows(x, positions, rope, caches, layer);
+        for (KvCache cache : caches) cache.advance(1);
+        float[] logits = logits(NeuralOps.rmsNorm(x, finalNorm, (float) config.rmsNormEps())).value().toFloatArray();
+        int vocab = logits.length / ids.length;
+        float[][] rows = new float[ids.length][];
+        for (int b = 0; b < ids.length; b++) rows[b] = Arrays.copyOfRange(logits, b * vocab, (b + 1) * vocab);
+        return rows;
+    }
+
     /** Logits [T, V] = hidden · lmHeadᵀ. */
     public Var logits(Var hidden) {
         return FrozenOps.linear(hidden, lmHead);
@@ -188,6 +217,22 @@ public final class LlamaModel implements AutoCloseable {
             h = NeuralOps.rmsNorm(x, postAttentionNorm, eps);
             Var mixed = NeuralOps.swiglu(gate.apply(h), up.apply(h));                      // [T, I]
             return BasicOps.add(x, down.apply(mixed));
+        }
+
+        /** One new token per row, each row its own sequence at {@code positions[b]} with its own cache: see {@link #decodeStep}. */
+        Var decodeRows(Var x, int[] positions, RopeTables rope, KvCache[] caches, int layer) {
+            Var h = NeuralOps.rmsNorm(x, inputNorm, eps);
+            Var queries = NeuralOps.rope(q.apply(h), heads, headDim, positions, rope.cos(), rope.sin());
+            Var keys = NeuralOps.rope(k.apply(h), kvHeads, headDim, positions, rope.cos(), rope.sin());
+            Var values = v.apply(h);
+            Var[] attended = new Var[caches.length];
+            for (int b = 0; b < caches.length; b++) {
+                Var[] all = caches[b].append(layer, BasicOps.sliceRows(keys, b, b + 1), BasicOps.sliceRows(values, b, b + 1));
+                attended[b] = NeuralOps.attention(BasicOps.sliceRows(queries, b, b + 1), all[0], all[1], heads, kvHeads);
+            }
+            x = BasicOps.add(x, o.apply(BasicOps.concatRows(attended)));
+            h = NeuralOps.rmsNorm(x, postAttentionNorm, eps);
+            return BasicOps.add(x, down.apply(NeuralOps.swiglu(gate.apply(h), up.apply(h))));
         }
     }
 }
