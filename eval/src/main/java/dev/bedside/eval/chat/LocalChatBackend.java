@@ -63,14 +63,12 @@ public final class LocalChatBackend implements ChatBackend {
     }
 
     /**
-     * The chat template for a model: Llama 3.1's when the tokenizer's own template is, or when the model has Llama
-     * 3.1's rope scaling (some 3.1 checkpoints ship Llama 3's tokenizer files, as the tiny fixture does); Llama 3's
-     * otherwise.
+     * The chat template for a model: the one its tokenizer files carry, as Hugging Face's
+     * {@code apply_chat_template} uses it, so that this backend, {@code bedside generate --chat} and
+     * {@code bedside serve} send a model the same prompt.
      */
     public static ChatFormat chatFormat(LlamaModel model, Tokenizer tokenizer) {
-        ChatFormat own = new ChatFormat(tokenizer);
-        return model.config().ropeScaling() != null && own.style() != ChatFormat.Style.LLAMA31
-            ? new ChatFormat(tokenizer, ChatFormat.Style.LLAMA31) : own;
+        return new ChatFormat(tokenizer);
     }
 
     @Override
