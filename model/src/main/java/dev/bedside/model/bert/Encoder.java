@@ -23,6 +23,8 @@ public final class Encoder {
 
     public EncoderConfig config() { return config; }
 
+    public EncoderWeights weights() { return weights; }
+
     /**
      * The last hidden states of the sequences, stacked: [Σ lengths, hidden], sequence s in rows
      * starting at the sum of the lengths before it. When {@code hiddenStates} is not null, the embedding output and

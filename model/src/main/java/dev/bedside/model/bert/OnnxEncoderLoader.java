@@ -68,6 +68,10 @@ public final class OnnxEncoderLoader {
         OnnxTensor t = onnx.matMulWeight(node);
         String what = t.name() + " (weight of " + node + ")";
         if (t.dataType() != OnnxTensor.FLOAT) throw new CheckpointException(onnx.source(), what, "data type " + t.dataType() + ", expected float32 (1)");
-        return WeightCheck.require(onnx.source(), what, t.toF32(), in, out).transpose(0, 1).copy();
+        float[] stored = WeightCheck.require(onnx.source(), what, t.toF32(), in, out).data(), transposed = new float[in * out];
+        for (int i = 0; i < in; i++) {
+            for (int o = 0; o < out; o++) transposed[o * in + i] = stored[i * out + o];
+        }
+        return Tensor.of(transposed, out, in);
     }
 }
