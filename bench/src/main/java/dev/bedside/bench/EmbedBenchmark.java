@@ -61,8 +61,8 @@ public final class EmbedBenchmark {
      * and the peer does the same for each batch size in {@code ortBatches} (1: one sentence per call, no padding;
      * more: padded batches). Returns the JSON line's fields.
      */
-    public static Map<String, Object> run(Path peerDir, int sentenceCount, int rounds, int repeats, List<Integer> ortBatches)
-            throws IOException, InterruptedException {
+    public static Map<String, Object> run(Path peerDir, int sentenceCount, int rounds, int repeats, List<Integer> ortBatches,
+                                          boolean ortSpin) throws IOException, InterruptedException {
         if (!Files.isDirectory(peerDir.resolve("node_modules/onnxruntime-node"))) {
             throw new IOException("ONNX Runtime peer not installed: run 'npm ci' (or 'npm install') in " + peerDir
                     + ", or point --peer at that folder");
@@ -98,7 +98,7 @@ public final class EmbedBenchmark {
                 }
                 bedside.add(ids.size() / median(seconds));
                 for (int batch : ortBatches) {
-                    JsonNode line = runPeer(peerDir, model, idsFile, outFile, repeats, batch, json);
+                    JsonNode line = runPeer(peerDir, model, idsFile, outFile, repeats, batch, ortSpin, json);
                     ort.computeIfAbsent(batch, b -> new ArrayList<>()).add(line.path("sentences_per_second").asDouble());
                     if (r == 0) maxDiff = Math.max(maxDiff, maxAbsDiff(ours, json.readTree(outFile.toFile()).path("embeddings")));
                 }
@@ -117,6 +117,7 @@ public final class EmbedBenchmark {
         result.put("tokens", tokens);
         result.put("rounds", rounds);
         result.put("repeats", repeats);
+        result.put("onnxruntime_spinning", ortSpin);
         double ourMedian = median(bedside);
         result.put("bedside_sentences_per_second", round(ourMedian));
         for (var e : ort.entrySet()) {
@@ -130,11 +131,11 @@ public final class EmbedBenchmark {
         return result;
     }
 
-    private static JsonNode runPeer(Path peerDir, Path model, Path ids, Path out, int repeats, int batch, ObjectMapper json)
+    private static JsonNode runPeer(Path peerDir, Path model, Path ids, Path out, int repeats, int batch, boolean spin, ObjectMapper json)
             throws IOException, InterruptedException {
         Process process = new ProcessBuilder("node", "embed.mjs", "--model", model.toString(), "--ids", ids.toString(),
                 "--threads", String.valueOf(Parallel.threads()), "--repeats", String.valueOf(repeats), "--batch", String.valueOf(batch),
-                "--out", out.toString())
+                "--spin", spin ? "1" : "0", "--out", out.toString())
                 .directory(peerDir.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         int code = process.waitFor();
