@@ -49,13 +49,12 @@ public final class SentenceEncoder {
         this.normalize = normalize;
     }
 
-    private static final class Bundled {
-        static final SentenceEncoder MINILM = loadBundled(MINILM_MAX_TOKENS);
-    }
+    private static SentenceEncoder bundledMiniLm;
 
     /** all-MiniLM-L6-v2, cut at 256 word pieces like sentence-transformers; loaded once and shared. */
-    public static SentenceEncoder miniLm() {
-        return Bundled.MINILM;
+    public static synchronized SentenceEncoder miniLm() {
+        if (bundledMiniLm == null) bundledMiniLm = loadBundled(MINILM_MAX_TOKENS);   // a failure is reported on every call
+        return bundledMiniLm;
     }
 
     /** all-MiniLM-L6-v2 cut at {@code maxTokens} word pieces (128 is what the tokenizer file and langchain4j use). */
