@@ -12,13 +12,16 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Tokenizing the preference data set (prompt + chosen + rejected per pair) must be cheap next to training. */
-class TokenizerSpeedTest {
+/**
+ * Every text of the paper's preference pairs (prompt, chosen, rejected) decodes back to itself: byte-level BPE
+ * loses nothing. The time taken is printed for information only; speed is measured in bench/, not asserted here.
+ */
+class TokenizerPairsRoundTripTest {
 
     @Test
-    void tokenizesTheEmpathyPairsQuickly() throws IOException {
+    void everyPairTextRoundTrips() throws IOException {
         Path pairs = SharedFixtures.require("data/empathy-by-design/pairs.jsonl");
-        assumeTrue(Files.isRegularFile(pairs), "../shared/data/empathy-by-design/pairs.jsonl absent: skipping speed test");
+        assumeTrue(Files.isRegularFile(pairs), "../shared/data/empathy-by-design/pairs.jsonl absent: skipping the round trip of the paper's pairs");
         Tokenizer tokenizer = SharedFixtures.json();
         ObjectMapper json = new ObjectMapper();
         List<String> texts = new ArrayList<>();
@@ -41,8 +44,6 @@ class TokenizerSpeedTest {
         }
         System.out.printf("tokenized %d pairs (%d texts, %d chars, %d tokens): first pass %.0f ms, then %.0f / %.0f ms%n",
                 texts.size() / 3, texts.size(), chars, tokens, nanos[0] / 1e6, nanos[1] / 1e6, nanos[2] / 1e6);
-        long best = Math.min(nanos[1], nanos[2]);
-        // Generous against a busy 2-core machine; typically far below.
-        assertTrue(best < 2_000_000_000L, "warm tokenization of the pairs took " + best / 1e6 + " ms");
+        for (String text : texts) assertEquals(text, tokenizer.decode(tokenizer.encode(text, false)), "round trip of: " + text);
     }
 }
