@@ -1,0 +1,36 @@
+package dev.bedside.eval.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bedside.dpo.data.DataException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code run.json}: the settings that decide answers and scores (model, generation settings, seed, judge).
+ * The first run writes it; a run resuming in the same folder must match it, or the saved answers would be
+ * mixed with answers made differently.
+ */
+final class RunSettings {
+    private RunSettings() {}
+
+    static void checkOrWrite(Path file, Map<String, Object> settings) throws IOException {
+        JsonNode wanted = JsonlStore.JSON.valueToTree(settings);
+        if (Files.exists(file)) {
+            JsonNode earlier = JsonlStore.JSON.readTree(file.toFile());
+            List<String> differ = new ArrayList<>();
+            wanted.properties().forEach(e -> {
+                JsonNode before = earlier.get(e.getKey());
+                if (before != null && !before.equals(e.getValue())) differ.add(e.getKey() + " " + before + " → " + e.getValue());
+            });
+            if (!differ.isEmpty()) {
+                throw new DataException(file, "this folder holds a run with other settings (" + String.join("; ", differ)
+                        + "): use another --out, or delete the folder to start over");
+            }
+        }
+        AtomicFiles.write(file, JsonlStore.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(wanted) + "\n");
+    }
+}
