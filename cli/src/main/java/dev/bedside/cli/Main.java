@@ -29,6 +29,7 @@ public final class Main {
         register("quantize", QuantizeCommand.USAGE + " — GGUF (llama.cpp) or bitsandbytes NF4 folder", QuantizeCommand::run);
         register("readability", ReadabilityCommand.USAGE + " — Flesch scores (JSON)", ReadabilityCommand::run);
         register("tokenize", TokenizeCommand.HELP, TokenizeCommand::run);
+        register("eval", EvalCommand.USAGE + " — score systems on a question set, write reports", args -> EvalCommand.run(args, System.out, System.err));
     }
 
     private static void register(String name, String help, Command command) {

@@ -1,5 +1,6 @@
 package dev.bedside.eval.run;
 
+import dev.bedside.eval.judge.GEvalMetric;
 import dev.bedside.eval.readability.ReadabilityMetric;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -26,9 +27,14 @@ public final class MetricRegistry {
                 c -> ActiveMetric.of("reading_ease", ReadabilityMetric.readingEase())));
         // Wired at merge, once their classes are on main:
         //   similarity_minilm  (h-embed)  c -> ActiveMetric.of("similarity_minilm", EmbeddingSimilarity.minilm())
-        //   rouge_l, bleu (corpus), empathy_heuristic  (h-judge)  RougeL, Bleu, EmpathyHeuristic
-        //   geval_factual_correctness, geval_empathy, geval_readability  (h-judge, needsJudge = true)
-        //       c -> ActiveMetric.of("geval_empathy", GEvalMetric.empathy(c.judge().get()))
+        //   rouge_l, empathy_heuristic  (h-judge)  c -> ActiveMetric.of("rouge_l", new RougeL()) ...
+        //   bleu (h-judge, corpus)  c -> ActiveMetric.ofCorpus("bleu", new Bleu(), true)
+        add(new Entry("geval_correctness", "G-Eval factual correctness against the reference answer (judge, 0–1)", true,
+                c -> ActiveMetric.of("geval_correctness", GEvalMetric.factualCorrectness(c.judge().get()))));
+        add(new Entry("geval_empathy", "G-Eval empathy, \"G-Empathic\" (judge, 0–1)", true,
+                c -> ActiveMetric.of("geval_empathy", GEvalMetric.empathy(c.judge().get()))));
+        add(new Entry("geval_readability", "G-Eval politeness and readability (judge, 0–1)", true,
+                c -> ActiveMetric.of("geval_readability", GEvalMetric.readability(c.judge().get()))));
     }
 
     private MetricRegistry() {}

@@ -10,15 +10,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code run.json}: the settings that decide answers and scores (model, generation settings, seed, judge).
+ * {@code run.json}: the settings that decide answers and scores ({@code generation}: model, prompt, sampling,
+ * seed; {@code judge}).
  * The first run writes it; a run resuming in the same folder must match it, or the saved answers would be
  * mixed with answers made differently.
  */
 final class RunSettings {
     private RunSettings() {}
 
+    /** The settings that must not change when a run resumes; the others (data file, limit, metrics) may. */
+    static final List<String> FIXED = List.of("generation", "judge");
+
     static void checkOrWrite(Path file, Map<String, Object> settings) throws IOException {
-        JsonNode wanted = JsonlStore.JSON.valueToTree(settings);
+        Map<String, Object> fixed = new java.util.LinkedHashMap<>();
+        for (String key : FIXED) if (settings.containsKey(key)) fixed.put(key, settings.get(key));
+        JsonNode wanted = JsonlStore.JSON.valueToTree(fixed);
         if (Files.exists(file)) {
             JsonNode earlier = JsonlStore.JSON.readTree(file.toFile());
             List<String> differ = new ArrayList<>();
