@@ -24,7 +24,8 @@ final class RunSettings {
     static void checkOrWrite(Path file, Map<String, Object> settings) throws IOException {
         Map<String, Object> fixed = new java.util.LinkedHashMap<>();
         for (String key : FIXED) if (settings.containsKey(key)) fixed.put(key, settings.get(key));
-        JsonNode wanted = JsonlStore.JSON.valueToTree(fixed);
+        // Through text, as the file holds it: numbers then compare as read (a long 42 and a read 42 alike).
+        JsonNode wanted = JsonlStore.JSON.readTree(JsonlStore.JSON.writeValueAsString(fixed));
         if (Files.exists(file)) {
             JsonNode earlier = JsonlStore.JSON.readTree(file.toFile());
             List<String> differ = new ArrayList<>();
