@@ -88,6 +88,14 @@ final class EvalCommand {
             throw new UsageException("--template: " + e.getMessage());
         }
 
+        List<String> names = metricList == null ? MetricRegistry.defaults(judge != null)
+                : Arrays.stream(metricList.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        for (String name : names) {
+            if (!MetricRegistry.entries().containsKey(name)) {
+                throw new UsageException("--metrics: unknown metric '" + name + "' (known: " + String.join(", ", MetricRegistry.entries().keySet()) + ")");
+            }
+        }
+
         EvalData.Loaded loaded = EvalData.read(data, columns, strict);
         reportSkipped(loaded, err);
         List<Sample> samples = limit > 0 && limit < loaded.samples().size() ? loaded.samples().subList(0, limit) : loaded.samples();
@@ -137,8 +145,6 @@ final class EvalCommand {
             }
 
             MetricContext context = new MetricContext(() -> judgeBackend(judge, model));
-            List<String> names = metricList == null ? MetricRegistry.defaults(judge != null)
-                    : Arrays.stream(metricList.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
             List<ActiveMetric> metrics;
             try {
                 metrics = MetricRegistry.create(names, context);

@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
@@ -32,12 +32,12 @@ import org.xml.sax.InputSource;
  * self-contained, and holding the numbers the runner computed.
  */
 class ReportsTest {
-    @TempDir Path out;
-    private EvalResults results;
+    @TempDir static Path out;
+    private static EvalResults results;
     private static final String HOSTILE = "<script>alert(\"x\")</script> & 'quotes' | 50% $x_1$ {#}";
 
-    @BeforeEach
-    void evaluate() throws Exception {
+    @BeforeAll
+    static void evaluate() throws Exception {
         List<Sample> samples = FakeSystems.samples("Why do I forget names?", "Will this fail today?", "Is walking good? " + HOSTILE,
                 "What helps with sleep at night?", "How do I talk to my mother about moving?");
         List<AnswerSystem> systems = List.of(new FakeSystems.Echo("base", "Sure, here is a plain answer:"),
