@@ -68,7 +68,7 @@ final class Svg {
     }
 
     static String boxPlot(String title, List<Distribution> rows) {
-        int width = 620, row = 38, left = 120, right = 24, top = 34, bottom = 40;
+        int width = 560, row = 38, left = 120, right = 24, top = 34, bottom = 40;
         int height = top + row * rows.size() + bottom;
         double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
         for (Distribution d : rows) for (double v : d.values()) { lo = Math.min(lo, v); hi = Math.max(hi, v); }

@@ -90,6 +90,18 @@ class EvalRunnerTest {
     }
 
     @Test
+    void aRepeatedQuestionIsAskedOnce() throws Exception {
+        List<Sample> repeated = FakeSystems.samples("Same question?", "Other question?", "Same question?");
+        FakeSystems.Echo echo = new FakeSystems.Echo("echo", "Sure:");
+        EvalResults r = new EvalRunner(new EvalRunner.Options(out, 42, 100, 0.95, 8, null, null))
+                .run(repeated, List.of(echo), List.of(ActiveMetric.of("words", new FakeSystems.WordCount())), SETTINGS);
+        assertEquals(List.of("Same question?", "Other question?"), echo.asked);
+        assertEquals(r.answers().get("echo").get("1").text(), r.answers().get("echo").get("3").text());
+        assertEquals("1", r.answers().get("echo").get("3").details().get("same_question_as"));
+        assertEquals(3, r.summary().get("echo").get("words").n());
+    }
+
+    @Test
     void answersDoNotDependOnOrderOrLimit() {
         assertEquals(EvalRunner.sampleSeed(42, "Why?"), EvalRunner.sampleSeed(42, "Why?"));
         assertNotEquals(EvalRunner.sampleSeed(42, "Why?"), EvalRunner.sampleSeed(43, "Why?"));
