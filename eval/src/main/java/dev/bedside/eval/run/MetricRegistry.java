@@ -1,6 +1,10 @@
 package dev.bedside.eval.run;
 
+import dev.bedside.eval.empathy.EmpathyHeuristic;
 import dev.bedside.eval.judge.GEvalMetric;
+import dev.bedside.eval.lexical.Bleu;
+import dev.bedside.eval.lexical.RougeL;
+import dev.bedside.eval.similarity.EmbeddingSimilarity;
 import dev.bedside.eval.readability.ReadabilityMetric;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,10 +29,14 @@ public final class MetricRegistry {
                 c -> ActiveMetric.of("fk_grade", ReadabilityMetric.fkGrade())));
         add(new Entry("reading_ease", "Flesch reading ease of the answer (textstat; higher is easier)", false,
                 c -> ActiveMetric.of("reading_ease", ReadabilityMetric.readingEase())));
-        // Wired at merge, once their classes are on main:
-        //   similarity_minilm  (h-embed)  c -> ActiveMetric.of("similarity_minilm", EmbeddingSimilarity.minilm())
-        //   rouge_l, empathy_heuristic  (h-judge)  c -> ActiveMetric.of("rouge_l", new RougeL()) ...
-        //   bleu (h-judge, corpus)  c -> ActiveMetric.ofCorpus("bleu", new Bleu(), true)
+        add(new Entry("similarity_minilm", "cosine similarity of all-MiniLM-L6-v2 embeddings of answer and reference", false,
+                c -> ActiveMetric.of("similarity_minilm", EmbeddingSimilarity.minilm())));
+        add(new Entry("rouge_l", "ROUGE-L F-measure against the reference (rouge-score defaults)", false,
+                c -> ActiveMetric.of("rouge_l", new RougeL())));
+        add(new Entry("bleu", "corpus BLEU against the references (sacreBLEU defaults, 0–100)", false,
+                c -> ActiveMetric.ofCorpus("bleu", new Bleu(), true)));
+        add(new Entry("empathy_heuristic", "model-free lexicon/rule warmth score, −1..1 (a heuristic, not the judge)", false,
+                c -> ActiveMetric.of("empathy_heuristic", new EmpathyHeuristic())));
         add(new Entry("geval_correctness", "G-Eval factual correctness against the reference answer (judge, 0–1)", true,
                 c -> ActiveMetric.of("geval_correctness", GEvalMetric.factualCorrectness(c.judge().get()))));
         add(new Entry("geval_empathy", "G-Eval empathy, \"G-Empathic\" (judge, 0–1)", true,
