@@ -22,7 +22,6 @@ import dev.bedside.eval.run.MetricSummary;
 import dev.bedside.eval.run.ModelSystem;
 import dev.bedside.eval.run.PredictionSystem;
 import dev.bedside.model.generate.SamplingConfig;
-import dev.bedside.model.tokenizer.ChatFormat;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Files;
@@ -170,7 +169,7 @@ final class EvalCommand {
     private static ChatBackend judgeBackend(String judge, LoadedModel model) {
         if (judge == null) throw new IllegalArgumentException("the G-Eval metrics need a judge: give --judge local or --judge URL[,model=ID]");
         if (judge.equals("local")) {
-            return new LocalChatBackend("local judge", model.model(), model.tokenizer(), new ChatFormat(model.tokenizer()));
+            return new LocalChatBackend("local judge", model.model(), model.tokenizer(), LocalChatBackend.chatFormat(model.model(), model.tokenizer()));
         }
         return Endpoint.parse("--judge", "judge=" + judge, false).client();
     }

@@ -30,6 +30,8 @@ final class HtmlReport {
             .meta { color: #555; margin: 0 0 8px; }
             table { border-collapse: collapse; margin: 8px 0; }
             th, td { padding: 5px 10px; border-bottom: 1px solid #e4e4e4; text-align: right; vertical-align: top; }
+            td { white-space: nowrap; }
+            .wide { overflow-x: auto; }
             th:first-child, td:first-child { text-align: left; }
             th { background: #f5f5f7; font-weight: 600; }
             td.best { font-weight: 700; }
@@ -89,7 +91,7 @@ final class HtmlReport {
 
     private static void summaryTable(StringBuilder h, EvalResults r) {
         h.append("<h2>Summary</h2>\n<p class=\"meta\">Mean and bootstrap 95% interval; ↑ higher is better, ↓ lower is better; best mean in bold."
-                + " Samples that could not be scored are left out of the mean and counted.</p>\n<table>\n<tr><th>System</th>");
+                + " Samples that could not be scored are left out of the mean and counted.</p>\n<div class=\"wide\"><table>\n<tr><th>System</th>");
         for (EvalResults.MetricInfo m : r.metrics()) h.append("<th>").append(esc(Format.label(m.name()))).append(' ').append(Format.arrow(m.higherIsBetter())).append("</th>");
         h.append("</tr>\n");
         List<String> best = r.metrics().stream().map(m -> Reports.bestSystem(r, m)).toList();
@@ -102,14 +104,14 @@ final class HtmlReport {
                 h.append(system.equals(best.get(k)) ? "<td class=\"best\">" : "<td>").append(Format.number(m.mean(), d));
                 if (!Double.isNaN(m.mean())) {
                     h.append("<br/><span class=\"ci\">[").append(Format.number(m.ciLow(), d)).append(", ").append(Format.number(m.ciHigh(), d))
-                            .append("] n=").append(m.n()).append("</span>");
+                            .append("]<br/>n=").append(m.n()).append("</span>");
                 }
                 if (m.failures() > 0) h.append("<br/><span class=\"fail\">").append(m.failures()).append(" failed</span>");
                 h.append("</td>");
             }
             h.append("</tr>\n");
         }
-        h.append("</table>\n");
+        h.append("</table></div>\n");
     }
 
     private static void charts(StringBuilder h, EvalResults r) {

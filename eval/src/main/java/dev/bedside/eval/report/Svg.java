@@ -27,7 +27,7 @@ final class Svg {
 
     /** Bars from zero to each mean, whiskers from the interval's low to high end; values with {@code decimals} decimals. */
     static String barChart(String title, List<Bar> bars, int decimals) {
-        int width = 380, height = 250, left = 52, right = 14, top = 34, bottom = 48;
+        int width = 340, height = 250, left = 56, right = 12, top = 34, bottom = 48;
         List<Bar> shown = bars.stream().filter(b -> !Double.isNaN(b.mean())).toList();
         double lo = 0, hi = 0;
         for (Bar b : shown) {
@@ -68,7 +68,7 @@ final class Svg {
     }
 
     static String boxPlot(String title, List<Distribution> rows) {
-        int width = 560, row = 38, left = 120, right = 24, top = 34, bottom = 40;
+        int width = 540, row = 38, left = 120, right = 24, top = 34, bottom = 40;
         int height = top + row * rows.size() + bottom;
         double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
         for (Distribution d : rows) for (double v : d.values()) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
@@ -168,7 +168,9 @@ final class Svg {
     private static String tickLabel(double t, double[] ticks) {
         double step = ticks[1] - ticks[0];
         int decimals = Math.max(0, (int) Math.ceil(-Math.log10(step) - 1e-9));
-        return Format.number(t == 0 ? 0 : t, decimals);
+        if (t == 0) return "0";
+        // Very small steps (a BLEU interval of 2e-5) read better in exponent form than as 0.000015.
+        return decimals > 4 ? String.format(Locale.ROOT, "%.1e", t) : Format.number(t, decimals);
     }
 
     static double quantile(double[] sorted, double q) {
