@@ -12,6 +12,7 @@ import dev.bedside.eval.data.EvalData;
 import dev.bedside.eval.data.Predictions;
 import dev.bedside.eval.report.Reports;
 import dev.bedside.eval.run.ActiveMetric;
+import dev.bedside.eval.similarity.EmbeddingSimilarity;
 import dev.bedside.eval.run.AnswerSystem;
 import dev.bedside.eval.run.EndpointSystem;
 import dev.bedside.eval.run.EvalResults;
@@ -45,7 +46,7 @@ final class EvalCommand {
     private EvalCommand() {}
 
     static final String USAGE = "eval --data FILE --out DIR [--model PATH [--quant nf4|q4_0|q8_0|none]] [--adapter [NAME=]DIR ...]"
-            + " [--endpoint NAME=URL[,model=ID][,key=ENV] ...] [--predictions FILE] [--metrics LIST] [--judge local|URL[,model=ID][,key=ENV]]"
+            + " [--endpoint NAME=URL[,model=ID][,key=ENV] ...] [--predictions FILE] [--metrics LIST] [--similarity-model DIR] [--judge local|URL[,model=ID][,key=ENV]]"
             + " [--limit N] [--max-tokens 150] [--temperature 0.3] [--top-p 1] [--seed 42] [--template paper|none]"
             + " [--question-col C] [--answer-col C] [--id-col C] [--group-by C] [--strict] [--resamples 1000]";
 
@@ -60,6 +61,7 @@ final class EvalCommand {
         String predictions = args.string("predictions", null);
         String metricList = args.string("metrics", null);
         String judge = args.string("judge", null);
+        String similarityModel = args.string("similarity-model", null);
         int limit = args.integer("limit", 0);
         int maxTokens = args.integer("max-tokens", 150);
         double temperature = args.number("temperature", 0.3);
@@ -146,9 +148,14 @@ final class EvalCommand {
             MetricContext context = new MetricContext(() -> judgeBackend(judge, model));
             List<ActiveMetric> metrics;
             try {
-                metrics = MetricRegistry.create(names, context);
+                metrics = new ArrayList<>(MetricRegistry.create(names, context));
             } catch (IllegalArgumentException e) {
                 throw new UsageException("--metrics: " + e.getMessage());
+            }
+            if (similarityModel != null) {
+                // A sentence-transformers folder (e.g. all-mpnet-base-v2, the paper's): similarity_<folder name>.
+                EmbeddingSimilarity similarity = EmbeddingSimilarity.fromFolder(Path.of(similarityModel));
+                metrics.add(ActiveMetric.of(similarity.name(), similarity));
             }
 
             EvalRunner runner = new EvalRunner(new EvalRunner.Options(outDir, seed, resamples, 0.95, 16, columns.groupBy(), quiet ? null : err));

@@ -40,7 +40,7 @@ final class HtmlReport {
             .swatch { display: inline-block; width: 11px; height: 11px; border-radius: 2px; margin-right: 6px; vertical-align: -1px; }
             .charts { display: flex; flex-wrap: wrap; gap: 14px; }
             figure { margin: 0; border: 1px solid #e4e4e4; border-radius: 6px; padding: 6px; background: #fff; }
-            figcaption { font-size: 12px; color: #666; max-width: 600px; padding: 0 6px 4px; }
+            figcaption { font-size: 12px; color: #666; padding: 0 6px 4px; width: 0; min-width: calc(100% - 12px); }
             svg text { font: 11px system-ui, sans-serif; fill: #333; }
             svg text.title { font-size: 13px; font-weight: 600; fill: #111; }
             svg text.value { font-size: 11px; font-weight: 600; }

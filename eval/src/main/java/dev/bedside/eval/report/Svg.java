@@ -27,7 +27,7 @@ final class Svg {
 
     /** Bars from zero to each mean, whiskers from the interval's low to high end; values with {@code decimals} decimals. */
     static String barChart(String title, List<Bar> bars, int decimals) {
-        int width = 340, height = 250, left = 56, right = 12, top = 34, bottom = 48;
+        int width = 340, height = 260, left = 56, right = 12, top = 46, bottom = 48;
         List<Bar> shown = bars.stream().filter(b -> !Double.isNaN(b.mean())).toList();
         double lo = 0, hi = 0;
         for (Bar b : shown) {
