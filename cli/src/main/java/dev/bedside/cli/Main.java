@@ -29,6 +29,7 @@ public final class Main {
         register("quantize", QuantizeCommand.USAGE + " — GGUF (llama.cpp) or bitsandbytes NF4 folder", QuantizeCommand::run);
         register("readability", ReadabilityCommand.USAGE + " — Flesch scores (JSON)", ReadabilityCommand::run);
         register("tokenize", TokenizeCommand.HELP, TokenizeCommand::run);
+        register("pairs", PairsCommand.USAGE + " — caregiver preference pairs, validated", args -> PairsCommand.run(args, System.out));
     }
 
     private static void register(String name, String help, Command command) {
