@@ -12,7 +12,8 @@ public record GeneratedPair(CaregiverTopic topic, String prompt, String chosen, 
         facts = List.copyOf(facts);
     }
 
+    /** The pair as written to a pairs file (completions with a leading space, {@link TextPair#completion}). */
     public TextPair text() {
-        return new TextPair(prompt, chosen, rejected, topic.id(), topic.category());
+        return new TextPair(prompt, TextPair.completion(chosen), TextPair.completion(rejected), topic.id(), topic.category());
     }
 }

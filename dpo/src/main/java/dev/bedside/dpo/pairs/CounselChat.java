@@ -16,7 +16,8 @@ import java.util.Map;
  * For each question, every two answers with different upvotes give a pair: the more upvoted is chosen.
  * Ties give no pair; neither do identical texts. A question with many answers gives at most
  * {@code maxPairsPerQuestion} pairs, those with the largest upvote gaps first, so that a few busy questions
- * do not crowd out the rest. The prompt is the question's text (its title when the text is empty).
+ * do not crowd out the rest. The prompt is the question's text (its title when the text is empty); answers get
+ * a leading space ({@link TextPair#completion}).
  */
 public final class CounselChat {
     private CounselChat() {}
@@ -66,7 +67,7 @@ public final class CounselChat {
             ranked.sort(Comparator.comparingInt((Ranked p) -> p.worse().upvotes() - p.better().upvotes())
                     .thenComparingInt(p -> p.better().row()).thenComparingInt(p -> p.worse().row()));
             for (Ranked p : ranked.subList(0, Math.min(maxPairsPerQuestion, ranked.size()))) {
-                pairs.add(new TextPair(q.prompt(), p.better().text(), p.worse().text(), "counselchat-" + q.id(), q.topic()));
+                pairs.add(new TextPair(q.prompt(), TextPair.completion(p.better().text()), TextPair.completion(p.worse().text()), "counselchat-" + q.id(), q.topic()));
             }
         }
         return pairs;

@@ -11,6 +11,16 @@ public record TextPair(String prompt, String chosen, String rejected, String top
         if (category == null) category = "";
     }
 
+    /**
+     * A completion as written to the file: with one leading space (TRL's own examples do the same). Joined to a
+     * plain-text prompt ending in {@code ?}, an answer starting with a letter would otherwise tokenize across
+     * the seam ({@code "?That"} is one pre-token for Llama 3), and the prompt's tokens would no longer be a
+     * prefix of prompt + completion.
+     */
+    public static String completion(String text) {
+        return text.isEmpty() || Character.isWhitespace(text.charAt(0)) ? text : " " + text;
+    }
+
     /** What the held-out split groups by: the topic when there is one, else the prompt itself. */
     public String splitKey() {
         return topicId.isEmpty() ? "prompt:" + prompt.strip().toLowerCase(java.util.Locale.ROOT) : topicId;
