@@ -51,7 +51,7 @@ class PairsJsonlTest {
         Path file = temp.resolve("pairs.jsonl");
         PairsJsonl.write(file, pairs);
         var tokenizer = Tokenizers.load(tiny);
-        for (PromptTemplate template : PromptTemplate.values()) {
+        for (PromptTemplate template : PromptTemplate.values()) {   // TRL's plain concatenation and the paper's template
             PreferenceData.Loaded loaded = PreferenceData.load(file, tokenizer, template, new Truncation(1024, null, Truncation.Mode.KEEP_START), true);
             assertEquals(50, loaded.pairs().size());
             assertTrue(loaded.skipped().isEmpty());
