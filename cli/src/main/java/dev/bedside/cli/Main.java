@@ -30,6 +30,7 @@ public final class Main {
         register("readability", ReadabilityCommand.USAGE + " — Flesch scores (JSON)", ReadabilityCommand::run);
         register("tokenize", TokenizeCommand.HELP, TokenizeCommand::run);
         register("pairs", PairsCommand.USAGE + " — caregiver preference pairs, validated", args -> PairsCommand.run(args, System.out));
+        register("embed", EmbedCommand.USAGE + " — sentence embedding (JSON array; default all-MiniLM-L6-v2)", EmbedCommand::run);
     }
 
     private static void register(String name, String help, Command command) {
