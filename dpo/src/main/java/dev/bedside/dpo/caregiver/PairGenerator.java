@@ -20,7 +20,7 @@ import java.util.Set;
  * and a reader that merges sentences would misjudge both answers' readability.
  *
  * <p>Everything varies with the seed, deterministically: which wording of the question is the prompt, which
- * facts (at least two) and in what order, and the sentences and layout around them. Topics take turns (in a
+ * facts (at least three) and in what order, and the sentences and layout around them. Topics take turns (in a
  * seeded order) so every topic gets about the same number of pairs. A candidate that is a near-duplicate of a
  * pair already written for its topic ({@link NearDuplicates}) is dropped and counted.
  */
@@ -79,15 +79,17 @@ public final class PairGenerator {
     }
 
     /**
-     * At least two of {@code n} facts, mostly in the corpus order (which puts the core fact first); the
-     * first fact is kept four times in five, and one pair in four shuffles the order.
+     * Three or more of the topic's {@code n} facts (all of them when there are three), mostly in the corpus
+     * order (which puts the core fact first); the first fact is kept four times in five, and one pair in four
+     * shuffles the order. Three at least, so that the facts outweigh the sentences around them.
      */
     static List<Integer> pickFacts(int n, Random random) {
-        int k = 2 + random.nextInt(n - 1);
+        int k = Math.min(n, 3 + random.nextInt(Math.max(1, n - 2)));
         List<Integer> all = new ArrayList<>();
         for (int i = 0; i < n; i++) all.add(i);
         List<Integer> picked = new ArrayList<>();
-        if (random.nextDouble() < 0.8) picked.add(all.removeFirst());
+        if (k < n && random.nextDouble() >= 0.8) all.removeFirst();   // leave the first fact out
+        else picked.add(all.removeFirst());
         Collections.shuffle(all, random);
         picked.addAll(all.subList(0, k - picked.size()));
         if (random.nextDouble() < 0.25) Collections.shuffle(picked, random);

@@ -41,7 +41,7 @@ class PairGeneratorTest {
                 assertFalse(pair.chosen().contains(f.clinical()), "clinical wording in chosen: " + f.clinical());
                 assertFalse(pair.rejected().contains(f.plain()), "plain wording in rejected: " + f.plain());
             }
-            assertTrue(inChosen.size() >= 2, "chosen states fewer than 2 facts: " + pair.chosen());
+            assertTrue(inChosen.size() >= 3, "chosen states fewer than 3 facts: " + pair.chosen());
             assertEquals(inChosen, clinicalInRejected, "rejected must carry exactly the clinical counterparts of chosen's facts");
             assertEquals(inChosen, new HashSet<>(generated.facts()));
             assertNotEquals(pair.chosen(), pair.rejected());
