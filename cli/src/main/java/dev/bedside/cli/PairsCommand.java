@@ -10,20 +10,30 @@ import dev.bedside.dpo.pairs.PairsJsonl;
 import dev.bedside.dpo.pairs.TextPair;
 import dev.bedside.dpo.pairs.TopicSplit;
 import dev.bedside.eval.Metric;
+import dev.bedside.eval.chat.ChatBackend;
+import dev.bedside.eval.chat.ChatOptions;
+import dev.bedside.eval.chat.LocalChatBackend;
+import dev.bedside.eval.chat.OpenAiChatClient;
+import dev.bedside.eval.empathy.EmpathyHeuristic;
+import dev.bedside.eval.pairs.ModelPairWriter;
 import dev.bedside.eval.pairs.PairCheck;
 import dev.bedside.eval.pairs.PairValidation;
 import dev.bedside.eval.similarity.EmbeddingSimilarity;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Reader;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * {@code bedside pairs}: writes preference pairs as JSON Lines (TRL's prompt/chosen/rejected plus topic_id and
@@ -38,14 +48,18 @@ import java.util.Set;
  * pairs are also split by topic into {@code DIR/train.jsonl} and {@code DIR/held-out.jsonl}, and the
  * validation goes to {@code DIR/validation.json} (else next to {@code --out}, or to {@code --report}). The
  * validation measures, per pair, the readability gap and the embedding similarity of chosen vs rejected
- * ({@code --similarity}, all-MiniLM-L6-v2 by default); the empathy-heuristic columns are null until that
- * metric is wired in here.
+ * ({@code --similarity}, all-MiniLM-L6-v2 by default) and the {@link EmpathyHeuristic} gap.
+ *
+ * <p>With {@code --model PATH} (a Bedside model) or {@code --endpoint URL --endpoint-model NAME} (OpenAI-compatible)
+ * a model rewrites each rule-written pair from the same question and facts; {@link ModelPairWriter}'s checks
+ * decide whether the model's pair or the rule-written one is kept.
  */
 final class PairsCommand {
     private PairsCommand() {}
 
     static final String USAGE = "pairs --out FILE [--count 1000] [--seed 42] [--split-out DIR] [--held-out 0.15] [--dedup 0.8]"
-            + " [--report FILE] [--similarity minilm|none|FOLDER] [--corpus FILE | --from-counselchat CSV [--max-pairs-per-question 3] | --from-jsonl FILE]";
+            + " [--report FILE] [--similarity minilm|none|FOLDER] [--corpus FILE | --from-counselchat CSV [--max-pairs-per-question 3] | --from-jsonl FILE]"
+            + " [--model PATH | --endpoint URL --endpoint-model NAME [--api-key-env VAR]] [--max-tokens 200] [--temperature 0.7]";
 
     static int run(String[] args, PrintStream out) throws IOException {
         Args options = new Args(args, Set.of());
@@ -61,14 +75,25 @@ final class PairsCommand {
         String jsonl = options.string("from-jsonl", null);
         int maxPerQuestion = options.integer("max-pairs-per-question", 3);
         String similarityOption = options.string("similarity", "minilm");
+        String model = options.string("model", null), endpoint = options.string("endpoint", null);
+        String endpointModel = options.string("endpoint-model", null), keyVariable = options.string("api-key-env", null);
+        ChatOptions writing = new ChatOptions(options.integer("max-tokens", 200), options.number("temperature", 0.7), seed, 0);
         options.finish();
         if (!options.positional().isEmpty()) throw new UsageException("unexpected argument '" + options.positional().getFirst() + "'; usage: " + USAGE);
         if ((corpus != null ? 1 : 0) + (counselChat != null ? 1 : 0) + (jsonl != null ? 1 : 0) > 1) {
             throw new UsageException("give at most one of --corpus, --from-counselchat, --from-jsonl");
         }
+        if (model != null && endpoint != null) throw new UsageException("give at most one of --model and --endpoint");
+        if (endpoint != null && endpointModel == null) throw new UsageException("--endpoint needs --endpoint-model NAME");
+        if (endpoint == null && (endpointModel != null || keyVariable != null)) throw new UsageException("--endpoint-model and --api-key-env go with --endpoint");
+        if ((model != null || endpoint != null) && (counselChat != null || jsonl != null)) {
+            throw new UsageException("--model and --endpoint write pairs from a corpus, not from --from-* data");
+        }
         if (count < 1) throw new UsageException("--count must be at least 1, got " + count);
         if (!(heldOut >= 0 && heldOut < 1)) throw new UsageException("--held-out must be in [0, 1), got " + heldOut);
         if (!(dedup > 0 && dedup <= 1)) throw new UsageException("--dedup must be in (0, 1], got " + dedup);
+        ChatBackend writer = endpoint != null ? new OpenAiChatClient(endpoint, URI.create(endpoint), endpointModel, keyVariable, Duration.ofSeconds(120), 3)
+                : model != null ? LocalChatBackend.load(Path.of(model), 2048) : null;
 
         NearDuplicates nearDuplicates = new NearDuplicates(dedup);
         Map<String, Object> facts = new LinkedHashMap<>();
@@ -83,7 +108,7 @@ final class PairsCommand {
         } else {
             List<CaregiverTopic> topics = corpus == null ? CaregiverCorpus.bundled() : readCorpus(Path.of(corpus));
             PairGenerator.Result generated = new PairGenerator(topics, nearDuplicates).generate(count, seed);
-            pairs = generated.pairs().stream().map(GeneratedPair::text).toList();
+            pairs = writer == null ? generated.pairs().stream().map(GeneratedPair::text).toList() : modelWritten(generated.pairs(), writer, writing, facts, out);
             facts.put("source", corpus == null ? "bundled caregiver corpus" : "corpus:" + corpus);
             facts.put("topics", topics.size());
             facts.put("seed", seed);
@@ -112,8 +137,7 @@ final class PairsCommand {
         }
 
         Metric similarity = similarity(similarityOption);
-        // the empathy heuristic (dev.bedside.eval.empathy) is not on this branch yet: its columns stay null
-        Metric empathy = null;
+        Metric empathy = new EmpathyHeuristic();
         facts.put("empathy_metric", empathy == null ? "not measured" : empathy.name());
         facts.put("similarity_metric", similarity == null ? "not measured" : similarity.name());
         long start = System.nanoTime();
@@ -134,6 +158,29 @@ final class PairsCommand {
         }
         out.println("validation saved to " + reportFile);
         return 0;
+    }
+
+    /**
+     * Each rule-written pair rewritten by the model from the same question and facts, kept only where it passes
+     * the checks of {@link ModelPairWriter} (else the rule-written pair stays); counts and reasons go to {@code facts}.
+     */
+    private static List<TextPair> modelWritten(List<GeneratedPair> rules, ChatBackend backend, ChatOptions writing,
+                                               Map<String, Object> facts, PrintStream out) throws IOException {
+        ModelPairWriter writer = new ModelPairWriter(backend, writing);
+        List<TextPair> pairs = new ArrayList<>();
+        Map<String, Integer> fallbacks = new TreeMap<>();
+        int written = 0;
+        for (GeneratedPair rule : rules) {
+            ModelPairWriter.Outcome outcome = writer.write(rule);
+            pairs.add(outcome.pair());
+            if (outcome.modelWritten()) written++;
+            else fallbacks.merge(outcome.fallbackReason(), 1, Integer::sum);
+            if (pairs.size() % 10 == 0) out.printf(Locale.ROOT, "%s: %d / %d pairs asked, %d kept%n", backend.name(), pairs.size(), rules.size(), written);
+        }
+        facts.put("writer", backend.name());
+        facts.put("model_written_pairs", written);
+        facts.put("rule_written_fallbacks", fallbacks);
+        return pairs;
     }
 
     /** {@code minilm} (bundled all-MiniLM-L6-v2), {@code none}, or a sentence-transformers folder. */

@@ -50,6 +50,7 @@ class PairsCommandTest {
         assertTrue(report.at("/summary/chosen_lower_fk_grade_share").asDouble() >= 0.95);
         assertEquals(200, report.get("pairs").size());
         assertTrue(report.at("/pairs/0/similarity").isNull());
+        assertTrue(report.at("/summary/chosen_higher_empathy_share").asDouble() >= 0.95);
         // the same seed writes the same file
         Path again = temp.resolve("again.jsonl");
         run("--out", again.toString(), "--count", "200", "--seed", "3", "--similarity", "none");
@@ -73,10 +74,28 @@ class PairsCommandTest {
     }
 
     @Test
+    void aBedsideModelWritesPairsAndTheChecksDecide() throws Exception {
+        Path tiny = Path.of(System.getProperty("bedside.shared", "../shared"), "fixtures", "tiny-llama31");
+        Assumptions.assumeTrue(Files.isDirectory(tiny), "../shared/fixtures/tiny-llama31 absent: skipping model-written pairs");
+        Path out = temp.resolve("model.jsonl");
+        run("--out", out.toString(), "--count", "2", "--model", tiny.toString(), "--max-tokens", "8", "--similarity", "none");
+        JsonNode summary = JSON.readTree(temp.resolve("model.validation.json").toFile()).get("summary");
+        int fallbacks = 0;
+        for (JsonNode n : summary.get("rule_written_fallbacks")) fallbacks += n.asInt();
+        // a random 64-wide model writes noise: the checks send such pairs back to the rule-written texts
+        assertEquals(2, summary.get("model_written_pairs").asInt() + fallbacks);
+        assertEquals("tiny-llama31", summary.get("writer").asText());
+        assertEquals(2, Files.readAllLines(out).size());
+        assertTrue(summary.get("empathy_gap_mean").isNumber());
+    }
+
+    @Test
     void refusesContradictoryOptions() {
         assertThrows(UsageException.class, () -> run("--out", "x.jsonl", "--from-jsonl", "a", "--from-counselchat", "b"));
         assertThrows(UsageException.class, () -> run("--out", "x.jsonl", "--held-out", "1.5"));
         assertThrows(UsageException.class, () -> run("--count", "10"));
+        assertThrows(UsageException.class, () -> run("--out", "x.jsonl", "--endpoint", "http://localhost:1"));
+        assertThrows(UsageException.class, () -> run("--out", "x.jsonl", "--model", "m", "--from-jsonl", "a"));
     }
 
     private static Set<String> topics(List<String> lines) throws Exception {
