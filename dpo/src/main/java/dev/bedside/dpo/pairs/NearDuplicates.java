@@ -66,8 +66,9 @@ public final class NearDuplicates {
 
     public static double jaccard(Set<String> a, Set<String> b) {
         if (a.isEmpty() && b.isEmpty()) return 1;
+        Set<String> smaller = a.size() <= b.size() ? a : b, larger = smaller == a ? b : a;
         int common = 0;
-        for (String g : a.size() <= b.size() ? a : b) if ((a.size() <= b.size() ? b : a).contains(g)) common++;
+        for (String gram : smaller) if (larger.contains(gram)) common++;
         return (double) common / (a.size() + b.size() - common);
     }
 }
