@@ -31,6 +31,7 @@ public final class Main {
         register("tokenize", TokenizeCommand.HELP, TokenizeCommand::run);
         register("serve", dev.bedside.cli.serve.ServeCommand.USAGE + " — OpenAI-compatible HTTP server", args -> dev.bedside.cli.serve.ServeCommand.run(args, System.err));
         register("eval", EvalCommand.USAGE + " — score systems on a question set, write reports", args -> EvalCommand.run(args, System.out, System.err));
+        register("pairs", PairsCommand.USAGE + " — caregiver preference pairs, validated", args -> PairsCommand.run(args, System.out));
         register("embed", EmbedCommand.USAGE + " — sentence embedding (JSON array; default all-MiniLM-L6-v2)", EmbedCommand::run);
     }
 

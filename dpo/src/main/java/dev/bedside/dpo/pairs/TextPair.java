@@ -1,0 +1,28 @@
+package dev.bedside.dpo.pairs;
+
+/**
+ * One preference pair as text, in TRL's columns, with where it came from: {@code topicId} groups pairs that
+ * ask the same question (the held-out split never separates a group) and {@code category} is its area
+ * (both may be empty for data that has none).
+ */
+public record TextPair(String prompt, String chosen, String rejected, String topicId, String category) {
+    public TextPair {
+        if (topicId == null) topicId = "";
+        if (category == null) category = "";
+    }
+
+    /**
+     * A completion as written to the file: with one leading space (TRL's own examples do the same). Joined to a
+     * plain-text prompt ending in {@code ?}, an answer starting with a letter would otherwise tokenize across
+     * the seam ({@code "?That"} is one pre-token for Llama 3), and the prompt's tokens would no longer be a
+     * prefix of prompt + completion.
+     */
+    public static String completion(String text) {
+        return text.isEmpty() || Character.isWhitespace(text.charAt(0)) ? text : " " + text;
+    }
+
+    /** What the held-out split groups by: the topic when there is one, else the prompt itself. */
+    public String splitKey() {
+        return topicId.isEmpty() ? "prompt:" + prompt.strip().toLowerCase(java.util.Locale.ROOT) : topicId;
+    }
+}
