@@ -29,6 +29,7 @@ public final class Main {
         register("quantize", QuantizeCommand.USAGE + " — GGUF (llama.cpp) or bitsandbytes NF4 folder", QuantizeCommand::run);
         register("readability", ReadabilityCommand.USAGE + " — Flesch scores (JSON)", ReadabilityCommand::run);
         register("tokenize", TokenizeCommand.HELP, TokenizeCommand::run);
+        register("demo", DemoCommand.USAGE + " — the main job: DPO on the bundled model, before/after report", args -> DemoCommand.run(args, System.out, System.err));
         register("build-demo-model", BuildDemoModelCommand.USAGE + " — train the bundled demo model from scratch", args -> BuildDemoModelCommand.run(args, System.err));
         register("tokenizer-train", TokenizerTrainCommand.USAGE + " — train a byte-level BPE tokenizer", args -> TokenizerTrainCommand.run(args, System.err));
     }
