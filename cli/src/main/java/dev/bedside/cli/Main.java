@@ -32,6 +32,7 @@ public final class Main {
         register("demo", DemoCommand.USAGE + " — the main job: DPO on the bundled model, before/after report", args -> DemoCommand.run(args, System.out, System.err));
         register("build-demo-model", BuildDemoModelCommand.USAGE + " — train the bundled demo model from scratch", args -> BuildDemoModelCommand.run(args, System.err));
         register("tokenizer-train", TokenizerTrainCommand.USAGE + " — train a byte-level BPE tokenizer", args -> TokenizerTrainCommand.run(args, System.err));
+        register("pairs", PairsCommand.USAGE + " — caregiver preference pairs, validated", args -> PairsCommand.run(args, System.out));
     }
 
     private static void register(String name, String help, Command command) {
