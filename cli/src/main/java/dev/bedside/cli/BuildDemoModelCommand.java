@@ -38,9 +38,9 @@ import java.util.Set;
  * The same data, settings and seed give the same files.
  */
 final class BuildDemoModelCommand {
-    static final String USAGE = "build-demo-model --data TRAIN.jsonl --out DIR [--seed 7] [--vocab-size 2048] [--hidden 256]"
-            + " [--layers 4] [--heads 4] [--kv-heads 2] [--intermediate 688] [--context 256] [--epochs 6] [--batch-size 16]"
-            + " [--lr 2e-3] [--warm-share 0.35]";
+    static final String USAGE = "build-demo-model --data TRAIN.jsonl --out DIR [--seed 7] [--vocab-size 2048] [--hidden 192]"
+            + " [--layers 4] [--heads 6] [--kv-heads 2] [--intermediate 512] [--context 192] [--epochs 7] [--batch-size 16]"
+            + " [--lr 3e-3] [--warm-share 0.35]";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private BuildDemoModelCommand() {}
@@ -50,10 +50,10 @@ final class BuildDemoModelCommand {
         Path data = Path.of(args.required("data"));
         Path out = Path.of(args.required("out"));
         long seed = args.integer("seed", 7);
-        int vocabSize = args.integer("vocab-size", 2048), hidden = args.integer("hidden", 256), layers = args.integer("layers", 4);
-        int heads = args.integer("heads", 4), kvHeads = args.integer("kv-heads", 2), intermediate = args.integer("intermediate", 688);
-        int context = args.integer("context", 256), epochs = args.integer("epochs", 6), batchSize = args.integer("batch-size", 16);
-        double lr = args.number("lr", 2e-3), warmShare = args.number("warm-share", 0.35);
+        int vocabSize = args.integer("vocab-size", 2048), hidden = args.integer("hidden", 192), layers = args.integer("layers", 4);
+        int heads = args.integer("heads", 6), kvHeads = args.integer("kv-heads", 2), intermediate = args.integer("intermediate", 512);
+        int context = args.integer("context", 192), epochs = args.integer("epochs", 7), batchSize = args.integer("batch-size", 16);
+        double lr = args.number("lr", 3e-3), warmShare = args.number("warm-share", 0.35);
         args.finish();
         if (hidden % heads != 0) throw new UsageException("--hidden " + hidden + " is not a multiple of --heads " + heads);
         if (!(warmShare >= 0 && warmShare <= 1)) throw new UsageException("--warm-share must be in [0, 1], got " + warmShare);

@@ -43,7 +43,7 @@ final class DemoCommand {
     static final String USAGE = "demo [--out DIR (demo-output)] [--model DIR] [--train FILE] [--heldout FILE] [--steps N] [--questions N]"
             + " [--eval-pairs N] [--max-new-tokens N] [--seed S]";
     static final String BUNDLED_MODEL = "models/caregiver-tiny";
-    static final String BUNDLED_TRAIN = "models/caregiver-tiny/data/train.jsonl", BUNDLED_HELDOUT = "models/caregiver-tiny/data/heldout.jsonl";
+    static final String BUNDLED_TRAIN = "models/caregiver-tiny/data/train.jsonl", BUNDLED_HELDOUT = "models/caregiver-tiny/data/held-out.jsonl";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private DemoCommand() {}

@@ -12,7 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Preference rows with plain-text {@code prompt}, {@code chosen} and {@code rejected} (and optionally {@code topic}),
+ * Preference rows with plain-text {@code prompt}, {@code chosen} and {@code rejected} (and optionally {@code topic} or {@code topic_id}),
  * turned into Llama 3 chat turns: the prompt is a user message followed by the assistant header, the completion the
  * assistant's answer up to and including {@code <|eot_id|>}. This is how the bundled demo model is trained, aligned
  * and evaluated, so that {@code bedside chat} talks to it in the same format.
@@ -38,7 +38,7 @@ public final class ChatPairs {
                 }
             }
             rows.add(new Row(i + 1, row.get("prompt").asText(), row.get("chosen").asText(), row.get("rejected").asText(),
-                    row.path("topic").isTextual() ? row.get("topic").asText() : null));
+                    row.path("topic").isTextual() ? row.get("topic").asText() : row.path("topic_id").isTextual() ? row.get("topic_id").asText() : null));
         }
         if (rows.isEmpty()) throw new DataException(file, "no rows");
         return rows;
