@@ -33,6 +33,7 @@ public final class Main {
         register("build-demo-model", BuildDemoModelCommand.USAGE + " — train the bundled demo model from scratch", args -> BuildDemoModelCommand.run(args, System.err));
         register("tokenizer-train", TokenizerTrainCommand.USAGE + " — train a byte-level BPE tokenizer", args -> TokenizerTrainCommand.run(args, System.err));
         register("pairs", PairsCommand.USAGE + " — caregiver preference pairs, validated", args -> PairsCommand.run(args, System.out));
+        register("eval", EvalCommand.USAGE + " — score systems on a question set, write reports", args -> EvalCommand.run(args, System.out, System.err));
     }
 
     private static void register(String name, String help, Command command) {
