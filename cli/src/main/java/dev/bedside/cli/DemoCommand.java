@@ -1,12 +1,13 @@
 package dev.bedside.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bedside.dpo.RewardEvaluation;
 import dev.bedside.dpo.data.ChatPairs;
 import dev.bedside.dpo.data.PreferencePair;
 import dev.bedside.dpo.train.DpoTrainer;
 import dev.bedside.dpo.train.TrainConfig;
+import dev.bedside.eval.run.ActiveMetric;
+import dev.bedside.eval.run.EvalResults;
 import dev.bedside.lora.LoraAdapter;
 import dev.bedside.lora.LoraConfig;
 import dev.bedside.model.LlamaModel;
@@ -32,11 +33,13 @@ import java.util.stream.Stream;
  * <ol>
  *   <li>load the bundled model in NF4 (double-quantized constants, as bitsandbytes) and attach LoRA adapters
  *       (r 32, alpha 64, dropout 0.05 on q, k, v, o: the paper's settings, which fit the tiny model as they are);</li>
- *   <li>baseline: answers to held-out questions with the adapter off, scored by every {@link DemoEvaluation} metric,
- *       and the held-out reward accuracy and margin ({@link RewardEvaluation});</li>
+ *   <li>baseline: greedy answers to held-out questions with the adapter off, and the held-out reward accuracy and
+ *       margin ({@link RewardEvaluation});</li>
  *   <li>DPO with the sigmoid loss, β 0.1 ({@link DpoTrainer});</li>
- *   <li>the same evaluation with the adapter on; a before/after table in the terminal and everything under --out:
- *       summary.json, answers_before.jsonl, answers_after.jsonl, the adapter (PEFT), metrics.jsonl, table.txt.</li>
+ *   <li>the same with the adapter on; both answer sets scored by {@code bedside eval}'s runner and metrics
+ *       ({@link DemoEvaluation}); a before/after table in the terminal and everything under --out: summary.json,
+ *       table.txt, answers_before.jsonl, answers_after.jsonl, demo_config.json, report/ (the eval reports: summary
+ *       with bootstrap intervals, per-metric CSV, Markdown, HTML, LaTeX) and dpo/ (metrics.jsonl, the PEFT adapter).</li>
  * </ol>
  */
 final class DemoCommand {
@@ -44,7 +47,8 @@ final class DemoCommand {
             + " [--eval-pairs N] [--max-new-tokens N] [--seed S]";
     static final String BUNDLED_MODEL = "models/caregiver-tiny";
     static final String BUNDLED_TRAIN = "models/caregiver-tiny/data/train.jsonl", BUNDLED_HELDOUT = "models/caregiver-tiny/data/held-out.jsonl";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The two systems' names in the report. */
+    static final String BEFORE = "base", AFTER = "base+dpo";
 
     private DemoCommand() {}
 
@@ -77,11 +81,12 @@ final class DemoCommand {
             err.printf("bedside demo: %s in NF4, LoRA r %d alpha %.0f dropout %.2f on %s; %d training pairs, %d held-out pairs, %d held-out questions%n",
                     modelDir, adapter.config().r(), adapter.config().alpha(), adapter.config().dropout(), adapter.config().targetModules(),
                     trainPairs.size(), heldoutPairs.size(), questionRows.size());
-            DemoEvaluation evaluation = new DemoEvaluation(model, tokenizer, chat, DemoEvaluation.defaultMetrics(), maxNewTokens, err);
+            DemoEvaluation evaluation = new DemoEvaluation(model, tokenizer, chat, maxNewTokens, err);
 
             adapter.setEnabled(false);
-            DemoEvaluation.Result before = evaluation.run("before", questionRows);
+            List<String> before = evaluation.answers("before", questionRows);
             adapter.setEnabled(true);
+            err.println("bedside demo: held-out reward accuracy and margin before training (" + heldoutPairs.size() + " pairs)");
             Map<String, Double> rewardsBefore = RewardEvaluation.evaluate(adapter, heldoutPairs, config.loss());
 
             DpoTrainer trainer = new DpoTrainer(adapter, trainPairs, config, outDir.resolve("dpo"));
@@ -89,8 +94,20 @@ final class DemoCommand {
                     config.batchSize() * config.gradientAccumulationSteps(), config.learningRate());
             trainer.progress(err).train(false);
 
-            DemoEvaluation.Result after = evaluation.run("after", questionRows);
+            List<String> after = evaluation.answers("after", questionRows);
+            err.println("bedside demo: held-out reward accuracy and margin after training");
             Map<String, Double> rewardsAfter = RewardEvaluation.evaluate(adapter, heldoutPairs, config.loss());
+
+            Map<String, List<String>> answers = new LinkedHashMap<>();
+            answers.put(BEFORE, before);
+            answers.put(AFTER, after);
+            Map<String, ActiveMetric> metrics = DemoEvaluation.metrics();
+            Map<String, Object> settings = new LinkedHashMap<>();
+            settings.put("data", heldoutFile.toString());
+            settings.put("model", modelDir.toString());
+            settings.put("max_new_tokens", maxNewTokens);
+            settings.put("sampling", "greedy");
+            EvalResults results = DemoEvaluation.report(outDir.resolve("report"), questionRows, answers, metrics, seed, settings, err);
             double seconds = (System.nanoTime() - start) / 1e9;
 
             Map<String, Double> summary = new LinkedHashMap<>();
@@ -98,12 +115,12 @@ final class DemoCommand {
             summary.put("reward_accuracy_after", rewardsAfter.get("eval/rewards/accuracies"));
             summary.put("reward_margin_before", rewardsBefore.get("eval/rewards/margins"));
             summary.put("reward_margin_after", rewardsAfter.get("eval/rewards/margins"));
-            for (String metric : DemoEvaluation.SUMMARY_KEYS) {
-                summary.put(metric + "_before", before.means().getOrDefault(metric, Double.NaN));
-                summary.put(metric + "_after", after.means().getOrDefault(metric, Double.NaN));
+            for (String key : DemoEvaluation.SUMMARY_METRICS.keySet()) {
+                summary.put(key + "_before", DemoEvaluation.mean(results, BEFORE, metrics.get(key)));
+                summary.put(key + "_after", DemoEvaluation.mean(results, AFTER, metrics.get(key)));
             }
             summary.put("seconds", (double) Math.round(seconds * 10) / 10);
-            DemoReport.write(outDir, summary, before, after, questionRows, evaluation.metricNames(), config, trainPairs.size(), heldoutPairs.size());
+            DemoReport.write(outDir, summary, before, after, questionRows, metrics, results, config, trainPairs.size(), heldoutPairs.size());
             String table = DemoReport.table(summary, before, after, questionRows);
             out.print(table);
             Files.writeString(outDir.resolve("table.txt"), table);
@@ -173,9 +190,10 @@ final class DemoCommand {
             if (!empty && !Files.exists(outDir.resolve("summary.json")) && !Files.exists(outDir.resolve("dpo"))) {
                 throw new UsageException("--out " + outDir + " holds other files: choose an empty or new folder");
             }
-            Path dpo = outDir.resolve("dpo");
-            if (Files.exists(dpo)) {
-                try (Stream<Path> walk = Files.walk(dpo)) {
+            for (String earlier : List.of("dpo", "report")) {   // the trainer and the eval runner would resume these
+                Path dir = outDir.resolve(earlier);
+                if (!Files.exists(dir)) continue;
+                try (Stream<Path> walk = Files.walk(dir)) {
                     for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
                 }
             }

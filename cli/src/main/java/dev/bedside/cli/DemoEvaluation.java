@@ -1,16 +1,23 @@
 package dev.bedside.cli;
 
 import dev.bedside.dpo.data.ChatPairs;
-import dev.bedside.eval.Metric;
 import dev.bedside.eval.Sample;
-import dev.bedside.eval.Score;
-import dev.bedside.eval.readability.Readability;
+import dev.bedside.eval.report.Reports;
+import dev.bedside.eval.run.ActiveMetric;
+import dev.bedside.eval.run.Answer;
+import dev.bedside.eval.run.AnswerSystem;
+import dev.bedside.eval.run.EvalResults;
+import dev.bedside.eval.run.EvalRunner;
+import dev.bedside.eval.run.MetricContext;
+import dev.bedside.eval.run.MetricRegistry;
+import dev.bedside.eval.run.MetricSummary;
 import dev.bedside.model.LlamaModel;
 import dev.bedside.model.generate.Generator;
 import dev.bedside.model.generate.SamplingConfig;
 import dev.bedside.model.tokenizer.ChatFormat;
 import dev.bedside.model.tokenizer.Tokenizer;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,43 +26,42 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * The demo's answer evaluation: greedy answers to held-out questions (chat format), then every metric on each
- * answer against the preferred (chosen) answer as reference, averaged.
+ * The demo's answer evaluation: greedy answers to held-out questions (chat format) from the base model and from
+ * the aligned one, then the evaluation runner and reports of {@code bedside eval} on both, with the preferred
+ * (chosen) answer as each question's reference.
  */
 final class DemoEvaluation {
-    /** The summary.json metric keys, in table order; a metric not wired in yet is reported as NaN (null in JSON). */
-    static final List<String> SUMMARY_KEYS = List.of("fk_grade", "reading_ease", "empathy", "similarity");
+    /**
+     * summary.json key → the metric registry's names for it, first found wins. A metric that is not in the registry
+     * (its branch not merged yet) is reported as null, never as a made-up number.
+     */
+    static final Map<String, List<String>> SUMMARY_METRICS = summaryMetrics();
+
+    private static Map<String, List<String>> summaryMetrics() {
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        m.put("fk_grade", List.of("fk_grade"));
+        m.put("reading_ease", List.of("reading_ease"));
+        m.put("empathy", List.of("empathy_heuristic", "empathy"));
+        m.put("similarity", List.of("similarity_minilm", "similarity"));
+        return m;
+    }
 
     private final LlamaModel model;
     private final Tokenizer tokenizer;
     private final ChatFormat chat;
-    private final Map<String, Metric> metrics;
     private final int maxNewTokens;
     private final PrintStream progress;
 
-    DemoEvaluation(LlamaModel model, Tokenizer tokenizer, ChatFormat chat, Map<String, Metric> metrics, int maxNewTokens, PrintStream progress) {
+    DemoEvaluation(LlamaModel model, Tokenizer tokenizer, ChatFormat chat, int maxNewTokens, PrintStream progress) {
         this.model = model;
         this.tokenizer = tokenizer;
         this.chat = chat;
-        this.metrics = metrics;
         this.maxNewTokens = maxNewTokens;
         this.progress = progress;
     }
 
-    /** The answers and each metric's per-answer scores and mean (NaN scores left out of the mean). */
-    record Result(List<String> answers, Map<String, List<Score>> scores, Map<String, Double> means) {}
-
-    /** Metrics by summary key: readability now; the empathy heuristic and embedding similarity join when their branches land. */
-    static Map<String, Metric> defaultMetrics() {
-        Map<String, Metric> metrics = new LinkedHashMap<>();
-        metrics.put("fk_grade", readability("fk_grade", false));
-        metrics.put("reading_ease", readability("reading_ease", true));
-        return metrics;
-    }
-
-    List<String> metricNames() { return List.copyOf(metrics.keySet()); }
-
-    Result run(String label, List<ChatPairs.Row> questions) {
+    /** Greedy answers to the questions, with a progress bar. */
+    List<String> answers(String label, List<ChatPairs.Row> questions) {
         Generator generator = new Generator(model, new TreeSet<>(model.eosIds()));
         List<String> answers = new ArrayList<>();
         long start = System.nanoTime();
@@ -65,20 +71,60 @@ final class DemoEvaluation {
             answers.add(tokenizer.decode(ids).strip());
             bar("answers " + label, i + 1, questions.size(), start);
         }
+        return answers;
+    }
+
+    /** The metrics of {@link #SUMMARY_METRICS} that the registry has, by summary key. */
+    static Map<String, ActiveMetric> metrics() {
+        Map<String, ActiveMetric> metrics = new LinkedHashMap<>();
+        for (var e : SUMMARY_METRICS.entrySet()) {
+            for (String name : e.getValue()) {
+                var entry = MetricRegistry.entries().get(name);
+                if (entry != null && !entry.needsJudge()) {
+                    metrics.put(e.getKey(), entry.create().apply(MetricContext.withoutJudge()));
+                    break;
+                }
+            }
+        }
+        return metrics;
+    }
+
+    /** Scores both systems' answers with the eval runner and writes its reports into {@code dir}; returns the results. */
+    static EvalResults report(Path dir, List<ChatPairs.Row> questions, Map<String, List<String>> answersBySystem,
+                              Map<String, ActiveMetric> metrics, long seed, Map<String, Object> settings, PrintStream progress) throws Exception {
         List<Sample> samples = new ArrayList<>();
-        for (int i = 0; i < questions.size(); i++) {
-            ChatPairs.Row row = questions.get(i);
-            samples.add(new Sample("heldout-" + row.line(), row.prompt(), answers.get(i), row.chosen(),
-                    row.topic() == null ? Map.of() : Map.of("topic", row.topic())));
+        for (ChatPairs.Row row : questions) {
+            samples.add(new Sample(id(row), row.prompt(), "", row.chosen(), row.topic() == null ? Map.of() : Map.of("topic", row.topic())));
         }
-        Map<String, List<Score>> scores = new LinkedHashMap<>();
-        Map<String, Double> means = new LinkedHashMap<>();
-        for (var e : metrics.entrySet()) {
-            List<Score> s = e.getValue().scoreAll(samples);
-            scores.put(e.getKey(), s);
-            means.put(e.getKey(), s.stream().filter(Score::ok).mapToDouble(Score::value).average().orElse(Double.NaN));
+        List<AnswerSystem> systems = new ArrayList<>();
+        answersBySystem.forEach((name, answers) -> {
+            Map<String, String> byId = new LinkedHashMap<>();
+            for (int i = 0; i < questions.size(); i++) byId.put(id(questions.get(i)), answers.get(i));
+            systems.add(new StoredAnswers(name, byId));
+        });
+        EvalRunner runner = new EvalRunner(new EvalRunner.Options(dir, seed, 1000, 0.95, 16, null, progress));
+        EvalResults results = runner.run(samples, systems, List.copyOf(metrics.values()), settings);
+        Reports.writeAll(results, dir, "caregiver held-out questions");
+        return results;
+    }
+
+    /** The mean of a metric for a system, NaN when it was not computed. */
+    static double mean(EvalResults results, String system, ActiveMetric metric) {
+        if (metric == null) return Double.NaN;
+        MetricSummary s = results.summary().getOrDefault(system, Map.of()).get(metric.name());
+        return s == null ? Double.NaN : s.mean();
+    }
+
+    private static String id(ChatPairs.Row row) { return "heldout-" + row.line(); }
+
+    /** Answers generated before the runner starts (the model is shared by both systems). */
+    private record StoredAnswers(String name, Map<String, String> byId) implements AnswerSystem {
+        public String kind() { return "model"; }
+
+        public Answer answer(Sample sample, long seed) {
+            String text = byId.get(sample.id());
+            return text == null || text.isBlank() ? Answer.failed("the model gave an empty answer") : Answer.of(text, Map.of());
         }
-        return new Result(answers, scores, means);
     }
 
     private void bar(String label, int done, int total, long start) {
@@ -89,22 +135,5 @@ final class DemoEvaluation {
                 "#".repeat(filled) + "-".repeat(width - filled), elapsed));
         if (done == total) progress.println();
         progress.flush();
-    }
-
-    /** Flesch–Kincaid grade (lower is plainer) or Flesch reading ease (higher is plainer), textstat's way. */
-    static Metric readability(String name, boolean readingEase) {
-        Readability formula = Readability.textstat();
-        return new Metric() {
-            public String name() { return name; }
-
-            public boolean higherIsBetter() { return readingEase; }
-
-            public Score score(Sample sample) {
-                if (sample.answer().isBlank()) return Score.failed("empty answer", Map.of());
-                var s = formula.score(sample.answer());
-                return Score.of(readingEase ? s.fleschReadingEase() : s.fleschKincaidGrade(),
-                        Map.of("sentences", s.sentences(), "words", s.words(), "syllables", s.syllables()));
-            }
-        };
     }
 }

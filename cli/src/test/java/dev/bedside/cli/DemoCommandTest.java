@@ -89,6 +89,9 @@ class DemoCommandTest {
         assertEquals(2, Files.readAllLines(out.resolve("answers_before.jsonl")).size());
         assertEquals(2, Files.readAllLines(out.resolve("answers_after.jsonl")).size());
         assertTrue(Files.isRegularFile(out.resolve("dpo/adapter/adapter_config.json")));
+        for (String file : List.of("report/results_summary.json", "report/report.md", "report/report.html", "report/fk_grade.csv")) {
+            assertTrue(Files.isRegularFile(out.resolve(file)), file);
+        }
         String table = stdout.toString(StandardCharsets.UTF_8);
         assertTrue(table.contains("reward accuracy") && table.contains("How do I help my mother with"), table);
     }
