@@ -113,26 +113,37 @@ public final class Quantizer {
                 filled += take;
                 c += take;
                 if (filled == Nf4Matrix.BLOCK_SIZE) {
-                    absmax[(int) blockIndex] = nf4Block(block, filled, packed, blockIndex);
+                    absmax[(int) blockIndex] = nf4Block(block, 0, filled, packed, blockIndex);
                     blockIndex++;
                     filled = 0;
                 }
             }
         }
-        if (filled > 0) absmax[(int) blockIndex] = nf4Block(block, filled, packed, blockIndex);
+        if (filled > 0) absmax[(int) blockIndex] = nf4Block(block, 0, filled, packed, blockIndex);
         if (!doubleQuant) return Nf4Matrix.of(packed, absmax, rows, cols, dense.dtype());
         return doubleQuantized(packed, absmax, rows, cols, dense.dtype());
     }
 
-    /** Codes {@code valid} weights of block {@code index} into {@code packed}; returns the block's absmax. */
-    static float nf4Block(float[] w, int valid, MemorySegment packed, long index) {
+    /**
+     * Codes {@code count} consecutive 64-weight blocks, {@code w[from ..]}, as blocks {@code firstBlock ..} of
+     * {@code packed}, their absmax into {@code absmax[firstBlock ..]}: for builders that quantize a matrix slab by
+     * slab straight into its final storage, leaving no per-slab garbage behind.
+     */
+    public static void nf4Blocks(float[] w, int from, int count, MemorySegment packed, long firstBlock, float[] absmax) {
+        for (int b = 0; b < count; b++) {
+            absmax[Math.toIntExact(firstBlock + b)] = nf4Block(w, from + b * Nf4Matrix.BLOCK_SIZE, Nf4Matrix.BLOCK_SIZE, packed, firstBlock + b);
+        }
+    }
+
+    /** Codes the {@code valid} weights {@code w[from ..]} of block {@code index} into {@code packed}; returns the block's absmax. */
+    static float nf4Block(float[] w, int from, int valid, MemorySegment packed, long index) {
         float absmax = 0;
-        for (int j = 0; j < valid; j++) absmax = Math.max(absmax, Math.abs(w[j]));
+        for (int j = 0; j < valid; j++) absmax = Math.max(absmax, Math.abs(w[from + j]));
         float inverse = 1.0f / absmax;   // as the kernel: an all-zero block gives inf, 0·inf = NaN, and NaN codes to 0
         long byteAt = index * (Nf4Matrix.BLOCK_SIZE / 2);
         for (int j = 0; j < valid; j += 2) {
-            int high = BnbCodes.nf4Code(w[j] * inverse);
-            int low = BnbCodes.nf4Code(j + 1 < valid ? w[j + 1] * inverse : 0f * inverse);
+            int high = BnbCodes.nf4Code(w[from + j] * inverse);
+            int low = BnbCodes.nf4Code(j + 1 < valid ? w[from + j + 1] * inverse : 0f * inverse);
             packed.set(ValueLayout.JAVA_BYTE, byteAt + j / 2, (byte) (high << 4 | low));
         }
         return absmax;

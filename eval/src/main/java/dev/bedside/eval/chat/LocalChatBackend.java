@@ -54,12 +54,23 @@ public final class LocalChatBackend implements ChatBackend {
         this.stopIds = Set.copyOf(ids);
     }
 
-    /** A model folder or GGUF file with its tokenizer (from the same folder or file) and chat template. */
+    /** A model folder or GGUF file with its tokenizer (from the same folder or file) and {@link #chatFormat}. */
     public static LocalChatBackend load(Path path, int contextLength) throws IOException {
         Tokenizer tokenizer = Tokenizers.load(path);
         LlamaModel model = LlamaModel.load(path, contextLength);
         String name = path.getFileName() == null ? path.toString() : path.getFileName().toString();
-        return new LocalChatBackend(name, model, tokenizer, new ChatFormat(tokenizer));
+        return new LocalChatBackend(name, model, tokenizer, chatFormat(model, tokenizer));
+    }
+
+    /**
+     * The chat template for a model: Llama 3.1's when the tokenizer's own template is, or when the model has Llama
+     * 3.1's rope scaling (some 3.1 checkpoints ship Llama 3's tokenizer files, as the tiny fixture does); Llama 3's
+     * otherwise.
+     */
+    public static ChatFormat chatFormat(LlamaModel model, Tokenizer tokenizer) {
+        ChatFormat own = new ChatFormat(tokenizer);
+        return model.config().ropeScaling() != null && own.style() != ChatFormat.Style.LLAMA31
+            ? new ChatFormat(tokenizer, ChatFormat.Style.LLAMA31) : own;
     }
 
     @Override
@@ -69,6 +80,10 @@ public final class LocalChatBackend implements ChatBackend {
 
     public LlamaModel model() {
         return model;
+    }
+
+    public Tokenizer tokenizer() {
+        return tokenizer;
     }
 
     @Override

@@ -142,6 +142,19 @@ class OpenAiChatClientTest {
     }
 
     @Test
+    void anUnreachableServerIsRetriedThenReported() throws Exception {
+        URI closed;
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = URI.create("http://127.0.0.1:" + socket.getLocalPort()); // closed again when this block ends
+        }
+        var client = new OpenAiChatClient("gone", closed, "m", null, Duration.ofSeconds(2), 2, Duration.ofMillis(5),
+            Duration.ofMillis(20));
+        var e = assertThrows(IOException.class, () -> client.complete(HELLO, ChatOptions.PAPER));
+        assertTrue(e.getMessage().contains("gave up after 3 attempt(s)") && e.getMessage().contains(closed.toString()),
+            e.getMessage());
+    }
+
+    @Test
     void aBodyThatIsNotAChatCompletionIsAClearError() throws Exception {
         try (var server = new FakeOpenAiServer(Answer.ok("<html>gateway</html>"))) {
             var e = assertThrows(IOException.class,

@@ -103,13 +103,11 @@ public final class RandomNf4Llama implements AutoCloseable {
         MemorySegment packed = arena.allocate(numel / 2, 64);
         float[] absmax = new float[Math.toIntExact(numel / Nf4Matrix.BLOCK_SIZE)];
         int slabRows = Math.max(1, Math.min(rows, slabValues / cols));
+        float[] slab = new float[slabRows * cols];   // one buffer for the whole matrix: nothing left for the GC
         for (int r = 0; r < rows; r += slabRows) {
             int n = Math.min(slabRows, rows - r);
-            float[] slab = new float[n * cols];
             source.fill(r, n, slab);
-            Nf4Matrix part = (Nf4Matrix) Quantizer.quantize(Tensor.of(slab, n, cols), DType.NF4, false);
-            MemorySegment.copy(part.packedWeights(), 0, packed, (long) r * cols / 2, (long) n * cols / 2);
-            System.arraycopy(part.absmax(), 0, absmax, (int) ((long) r * cols / Nf4Matrix.BLOCK_SIZE), n * cols / Nf4Matrix.BLOCK_SIZE);
+            Quantizer.nf4Blocks(slab, 0, n * cols / Nf4Matrix.BLOCK_SIZE, packed, (long) r * cols / Nf4Matrix.BLOCK_SIZE, absmax);
         }
         return doubleQuantize(packed, absmax, rows, cols);
     }
