@@ -44,6 +44,7 @@ final class BenchCommand {
             case "decode" -> decode(rest);
             case "dpo" -> dpo(rest);
             case "memory" -> MemoryBenchCommand.run(rest);
+            case "embed" -> EmbedBenchCommand.run(rest);
             case "jmh" -> {
                 org.openjdk.jmh.Main.main(rest);
                 yield 0;

@@ -34,6 +34,7 @@ public final class Main {
         register("tokenizer-train", TokenizerTrainCommand.USAGE + " — train a byte-level BPE tokenizer", args -> TokenizerTrainCommand.run(args, System.err));
         register("pairs", PairsCommand.USAGE + " — caregiver preference pairs, validated", args -> PairsCommand.run(args, System.out));
         register("eval", EvalCommand.USAGE + " — score systems on a question set, write reports", args -> EvalCommand.run(args, System.out, System.err));
+        register("embed", EmbedCommand.USAGE + " — sentence embedding (JSON array; default all-MiniLM-L6-v2)", EmbedCommand::run);
     }
 
     private static void register(String name, String help, Command command) {

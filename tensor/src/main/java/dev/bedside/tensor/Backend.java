@@ -143,4 +143,24 @@ public interface Backend {
      */
     void attentionBackward(Tensor dOut, Tensor q, Tensor k, Tensor v, Tensor out, Tensor logSumExp,
                            int heads, int kvHeads, Tensor dq, Tensor dk, Tensor dv);
+
+    // ------------------------------------------------------------------ encoders (BERT, MPNet; inference only)
+
+    /**
+     * LayerNorm over the last axis: {@code out[r, i] = (x[r, i] − mean_r) / sqrt(var_r + eps) · weight[i] + bias[i]}
+     * with the biased variance {@code var_r = mean_i (x[r, i] − mean_r)²}. x, out [rows, dim] (written; out may be x);
+     * weight, bias [dim].
+     */
+    void layerNorm(Tensor x, Tensor weight, Tensor bias, float eps, Tensor out);
+
+    /** GELU in its exact erf form, {@code out = ½ · x · (1 + erf(x / √2))}, element-wise; same shape, out may be x. */
+    void gelu(Tensor x, Tensor out);
+
+    /**
+     * Bidirectional (non-causal) scaled dot-product attention over one sequence: every query attends keys
+     * 0 … keys − 1, and keys from {@code keys} on are padding (masked out). q [tq, heads · d]; k, v [tk, heads · d]
+     * with 1 ≤ keys ≤ tk; out [tq, heads · d] (written). Scores are q·k / √d plus, when {@code bias} is not null,
+     * bias[h, i, j] of shape [heads, tq, tk] (MPNet's relative position bias).
+     */
+    void encoderAttention(Tensor q, Tensor k, Tensor v, int heads, int keys, Tensor bias, Tensor out);
 }

@@ -110,6 +110,19 @@ public final class Checks {
             }
             return new AttentionShape(q.dim(0), k.dim(0), d);
         }
+
+        /** Checks of a bidirectional attention call: the first {@code keys} keys are real, bias is null or [heads, tq, tk]. */
+        public static AttentionShape ofEncoder(String op, Tensor q, Tensor k, Tensor v, int heads, int keys, Tensor bias) {
+            requireRank(op, 2, q, k, v);
+            if (heads <= 0 || q.dim(1) % heads != 0) throw new ShapeException(op, "width not divisible by " + heads + " heads", q.shape());
+            if (!Arrays.equals(k.shape(), v.shape()) || k.dim(1) != q.dim(1)) {
+                throw new ShapeException(op, "q [tq, heads·d], k and v [tk, heads·d] expected (heads=" + heads + ")",
+                        q.shape(), k.shape(), v.shape());
+            }
+            if (keys < 1 || keys > k.dim(0)) throw new ShapeException(op, keys + " real keys out of " + k.dim(0), k.shape());
+            if (bias != null) requireShape(op, new int[] {heads, q.dim(0), k.dim(0)}, bias);
+            return new AttentionShape(q.dim(0), k.dim(0), q.dim(1) / heads);
+        }
     }
 
     /** Checks of a rotary-embedding call. */

@@ -5,6 +5,7 @@ import dev.bedside.tensor.cpu.MatVec;
 import dev.bedside.tensor.cpu.WeightMatmul;
 import dev.bedside.tensor.cpu.AttentionKernels;
 import dev.bedside.tensor.cpu.ElementwiseKernels;
+import dev.bedside.tensor.cpu.EncoderKernels;
 import dev.bedside.tensor.cpu.NormKernels;
 import dev.bedside.tensor.cpu.PositionKernels;
 import dev.bedside.tensor.cpu.SoftmaxKernels;
@@ -118,5 +119,20 @@ public class CpuBackend extends ScalarBackend {
     public void attentionBackward(Tensor dOut, Tensor q, Tensor k, Tensor v, Tensor out, Tensor logSumExp,
                                   int heads, int kvHeads, Tensor dq, Tensor dk, Tensor dv) {
         AttentionKernels.attentionBackward(dOut, q, k, v, out, logSumExp, heads, kvHeads, dq, dk, dv);
+    }
+
+    // ------------------------------------------------------------------ encoders
+
+    @Override
+    public void layerNorm(Tensor x, Tensor weight, Tensor bias, float eps, Tensor out) {
+        EncoderKernels.layerNorm(x, weight, bias, eps, out);
+    }
+
+    @Override
+    public void gelu(Tensor x, Tensor out) { EncoderKernels.gelu(x, out); }
+
+    @Override
+    public void encoderAttention(Tensor q, Tensor k, Tensor v, int heads, int keys, Tensor bias, Tensor out) {
+        EncoderKernels.encoderAttention(q, k, v, heads, keys, bias, out);
     }
 }

@@ -425,4 +425,68 @@ public class ScalarBackend implements Backend {
             }
         }
     }
+
+    // ------------------------------------------------------------------ encoders
+
+    @Override
+    public void layerNorm(Tensor x, Tensor weight, Tensor bias, float eps, Tensor out) {
+        int dim = lastDim(x), rows = rowsOf(x);
+        requireNumel("layerNorm", dim, weight, x);
+        requireNumel("layerNorm", dim, bias, x);
+        requireSameShape("layerNorm", x, out);
+        float[] X = x.data(), W = weight.data(), B = bias.data(), O = out.data();
+        int wo = (int) weight.offset(), bo = (int) bias.offset();
+        for (int r = 0; r < rows; r++) {
+            int row = (int) x.offset() + r * dim, outRow = (int) out.offset() + r * dim;
+            double mean = 0;
+            for (int i = 0; i < dim; i++) mean += X[row + i];
+            mean /= dim;
+            double variance = 0;
+            for (int i = 0; i < dim; i++) variance += (X[row + i] - mean) * (X[row + i] - mean);
+            double inv = 1.0 / Math.sqrt(variance / dim + eps);
+            for (int i = 0; i < dim; i++) O[outRow + i] = (float) ((X[row + i] - mean) * inv * W[wo + i] + B[bo + i]);
+        }
+    }
+
+    @Override
+    public void gelu(Tensor x, Tensor out) {
+        requireSameShape("gelu", x, out);
+        float[] X = x.data(), O = out.data();
+        int xo = (int) x.offset(), oo = (int) out.offset();
+        for (int i = 0; i < x.numel(); i++) {
+            double v = X[xo + i];
+            O[oo + i] = (float) (0.5 * v * (1 + Erf.erf(v / Math.sqrt(2))));
+        }
+    }
+
+    @Override
+    public void encoderAttention(Tensor q, Tensor k, Tensor v, int heads, int keys, Tensor bias, Tensor out) {
+        AttentionShape s = AttentionShape.ofEncoder("encoderAttention", q, k, v, heads, keys, bias);
+        requireSameShape("encoderAttention", q, out);
+        float[] Q = q.data(), K = k.data(), V = v.data(), O = out.data();
+        int d = s.headDim(), width = heads * d, tq = s.tq(), tk = s.tk();
+        double scale = 1.0 / Math.sqrt(d);
+        double[] p = new double[keys];
+        for (int h = 0; h < heads; h++) {
+            for (int i = 0; i < tq; i++) {
+                int qi = (int) q.offset() + i * width + h * d;
+                double max = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < keys; j++) {
+                    int kj = (int) k.offset() + j * width + h * d;
+                    double dot = 0;
+                    for (int c = 0; c < d; c++) dot += (double) Q[qi + c] * K[kj + c];
+                    p[j] = dot * scale + (bias == null ? 0 : bias.data()[(int) bias.offset() + (h * tq + i) * tk + j]);
+                    max = Math.max(max, p[j]);
+                }
+                double sum = 0;
+                for (int j = 0; j < keys; j++) sum += p[j] = Math.exp(p[j] - max);
+                int oi = (int) out.offset() + i * width + h * d;
+                for (int c = 0; c < d; c++) {
+                    double acc = 0;
+                    for (int j = 0; j < keys; j++) acc += p[j] * V[(int) v.offset() + j * width + h * d + c];
+                    O[oi + c] = (float) (acc / sum);
+                }
+            }
+        }
+    }
 }

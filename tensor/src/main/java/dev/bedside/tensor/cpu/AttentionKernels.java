@@ -96,7 +96,7 @@ public final class AttentionKernels {
     }
 
     /** out[c · tk + j] = x[head + j · stride + c]: one head of k or v, [tk, d] with row stride, as [d, tk]. */
-    private static void transpose(float[] x, int head, int stride, int tk, int d, float[] out) {
+    static void transpose(float[] x, int head, int stride, int tk, int d, float[] out) {
         for (int j = 0; j < tk; j++) {
             for (int c = 0; c < d; c++) out[c * tk + j] = x[head + j * stride + c];
         }
@@ -106,7 +106,7 @@ public final class AttentionKernels {
      * out[j] = scale · Σ_c a[ai + c] · xT[c · tk + j] for j &lt; n. Four vectors of j at a time: four
      * independent multiply-add chains held in registers.
      */
-    private static void transposedProducts(float[] a, int ai, int d, float scale, float[] xT, int tk, float[] out, int n) {
+    static void transposedProducts(float[] a, int ai, int d, float scale, float[] xT, int tk, float[] out, int n) {
         int j = 0;
         for (; j + 4 * LANES <= n; j += 4 * LANES) {
             FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
@@ -139,7 +139,7 @@ public final class AttentionKernels {
      * out[oi + c] (=, or += with accumulate) factor · Σ_j w[j] · x[first + j · stride + c] for c &lt; d, j &lt; n:
      * a weighted sum of n rows. Four rows per step, each into its own register sum.
      */
-    private static void weightedRows(float[] w, int n, float[] x, int first, int stride, int d, float factor,
+    static void weightedRows(float[] w, int n, float[] x, int first, int stride, int d, float factor,
                                      float[] out, int oi, boolean accumulate) {
         int c = 0;
         for (; c + LANES <= d; c += LANES) {
@@ -165,7 +165,7 @@ public final class AttentionKernels {
     }
 
     /** x_j ← exp(x_j − shift) for j &lt; n; returns their sum. */
-    private static float expInPlace(float[] x, float shift, int n) {
+    static float expInPlace(float[] x, float shift, int n) {
         FloatVector acc = FloatVector.zero(F);
         int j = 0;
         for (; j < F.loopBound(n); j += LANES) {

@@ -1,0 +1,24 @@
+package dev.bedside.model.bert;
+
+import dev.bedside.tensor.Tensor;
+import java.util.List;
+
+/**
+ * The weights of an encoder, every dense matrix as [out, in] (what {@code Backend.linear} takes; ONNX stores
+ * them [in, out] and its loader transposes). {@code tokenTypeEmbeddings} is null for MPNet,
+ * {@code relativeAttentionBias} [buckets, heads] is null for BERT.
+ */
+public record EncoderWeights(Tensor wordEmbeddings, Tensor positionEmbeddings, Tensor tokenTypeEmbeddings,
+                             Tensor embeddingNormWeight, Tensor embeddingNormBias, Tensor relativeAttentionBias,
+                             List<Layer> layers) {
+
+    public EncoderWeights {
+        layers = List.copyOf(layers);
+    }
+
+    /** One post-LayerNorm transformer layer. */
+    public record Layer(Tensor query, Tensor queryBias, Tensor key, Tensor keyBias, Tensor value, Tensor valueBias,
+                        Tensor attentionOutput, Tensor attentionOutputBias, Tensor attentionNormWeight, Tensor attentionNormBias,
+                        Tensor intermediate, Tensor intermediateBias, Tensor output, Tensor outputBias,
+                        Tensor outputNormWeight, Tensor outputNormBias) {}
+}
