@@ -2,6 +2,7 @@ package dev.bedside.cli;
 
 import dev.bedside.dpo.data.ChatPairs;
 import dev.bedside.eval.Sample;
+import dev.bedside.eval.empathy.EmpathyHeuristic;
 import dev.bedside.eval.report.Reports;
 import dev.bedside.eval.run.ActiveMetric;
 import dev.bedside.eval.run.Answer;
@@ -11,6 +12,7 @@ import dev.bedside.eval.run.EvalRunner;
 import dev.bedside.eval.run.MetricContext;
 import dev.bedside.eval.run.MetricRegistry;
 import dev.bedside.eval.run.MetricSummary;
+import dev.bedside.eval.similarity.EmbeddingSimilarity;
 import dev.bedside.model.LlamaModel;
 import dev.bedside.model.generate.Generator;
 import dev.bedside.model.generate.SamplingConfig;
@@ -32,8 +34,8 @@ import java.util.TreeSet;
  */
 final class DemoEvaluation {
     /**
-     * summary.json key → the metric registry's names for it, first found wins. A metric that is not in the registry
-     * (its branch not merged yet) is reported as null, never as a made-up number.
+     * summary.json key → the metric registry's names for it, first found wins. A metric that could not be computed is
+     * reported as null, never as a made-up number.
      */
     static final Map<String, List<String>> SUMMARY_METRICS = summaryMetrics();
 
@@ -74,7 +76,10 @@ final class DemoEvaluation {
         return answers;
     }
 
-    /** The metrics of {@link #SUMMARY_METRICS} that the registry has, by summary key. */
+    /**
+     * The metrics of {@link #SUMMARY_METRICS} by summary key: from the registry when it has them, else the empathy
+     * heuristic and MiniLM similarity built here (until the registry lists them).
+     */
     static Map<String, ActiveMetric> metrics() {
         Map<String, ActiveMetric> metrics = new LinkedHashMap<>();
         for (var e : SUMMARY_METRICS.entrySet()) {
@@ -86,6 +91,8 @@ final class DemoEvaluation {
                 }
             }
         }
+        metrics.computeIfAbsent("empathy", k -> ActiveMetric.of("empathy_heuristic", new EmpathyHeuristic()));
+        metrics.computeIfAbsent("similarity", k -> ActiveMetric.of("similarity_minilm", EmbeddingSimilarity.minilm()));
         return metrics;
     }
 
