@@ -32,6 +32,9 @@ public final class Main {
         register("serve", dev.bedside.cli.serve.ServeCommand.USAGE + " — OpenAI-compatible HTTP server", args -> dev.bedside.cli.serve.ServeCommand.run(args, System.err));
         register("eval", EvalCommand.USAGE + " — score systems on a question set, write reports", args -> EvalCommand.run(args, System.out, System.err));
         register("pairs", PairsCommand.USAGE + " — caregiver preference pairs, validated", args -> PairsCommand.run(args, System.out));
+        register("demo", DemoCommand.USAGE + " — the main job: DPO on the bundled model, before/after report", args -> DemoCommand.run(args, System.out, System.err));
+        register("build-demo-model", BuildDemoModelCommand.USAGE + " — train the bundled demo model from scratch", args -> BuildDemoModelCommand.run(args, System.err));
+        register("tokenizer-train", TokenizerTrainCommand.USAGE + " — train a byte-level BPE tokenizer", args -> TokenizerTrainCommand.run(args, System.err));
         register("embed", EmbedCommand.USAGE + " — sentence embedding (JSON array; default all-MiniLM-L6-v2)", EmbedCommand::run);
     }
 

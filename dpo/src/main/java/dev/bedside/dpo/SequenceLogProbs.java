@@ -2,7 +2,7 @@ package dev.bedside.dpo;
 
 import dev.bedside.autograd.Autograd;
 import dev.bedside.autograd.BasicOps;
-import dev.bedside.autograd.FrozenOps;
+import dev.bedside.autograd.LossOps;
 import dev.bedside.autograd.Var;
 import dev.bedside.lora.LoraAdapter;
 import dev.bedside.model.LlamaModel;
@@ -33,7 +33,7 @@ public final class SequenceLogProbs {
         Var hidden = model.hidden(ids, null);                                   // [T, D]
         // Row t predicts ids[t + 1]: rows P−1 … T−2 predict the completion.
         Var predicting = BasicOps.sliceRows(hidden, promptIds.length - 1, ids.length - 1);
-        return FrozenOps.logProbsOfTargets(predicting, model.lmHead(), completionIds);
+        return LossOps.logProbsOfTargets(predicting, model.lmHeadVar(), completionIds);   // a frozen head is read in place
     }
 
     /**

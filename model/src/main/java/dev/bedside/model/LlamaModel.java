@@ -3,7 +3,7 @@ package dev.bedside.model;
 import dev.bedside.autograd.Autograd;
 import dev.bedside.autograd.BasicOps;
 import dev.bedside.autograd.Checkpoint;
-import dev.bedside.autograd.FrozenOps;
+import dev.bedside.autograd.LossOps;
 import dev.bedside.autograd.NeuralOps;
 import dev.bedside.autograd.Var;
 import dev.bedside.tensor.Tensor;
@@ -11,9 +11,13 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * Llama 3.x as Meta and Hugging Face define it, built from autograd ops so that the same code runs
@@ -26,6 +30,9 @@ import java.util.TreeSet;
  *   final norm → hidden [T, D] → logits = hidden · lmHeadᵀ [T, V]
  * </pre>
  * D = hidden size, H query heads and Hkv key/value heads of size d (grouped-query attention), I the MLP width.
+ *
+ * <p>Weights are frozen (gradients reach activations and adapters only) unless the model was made with
+ * {@link #trainable}: then every weight is an F32 parameter, listed by its Hugging Face name in {@link #parameters()}.
  */
 public final class LlamaModel implements AutoCloseable {
     /** Rotary tables are built for this many positions unless the config allows fewer. */
@@ -33,8 +40,9 @@ public final class LlamaModel implements AutoCloseable {
 
     private final LlamaConfig config;
     private final GenerationConfig generationConfig;
-    private final Tensor embedTokens, lmHead;
-    private final Var finalNorm;
+    private final Var embedTokens, lmHead, finalNorm;
+    /** Trainable weights by Hugging Face name; empty for a frozen model. */
+    private final Map<String, Var> parameters;
     private final List<Block> blocks;
     private final RopeTables rope;
     private final int contextLength;
@@ -44,18 +52,47 @@ public final class LlamaModel implements AutoCloseable {
 
     public LlamaModel(LlamaConfig config, GenerationConfig generationConfig, LlamaWeights weights, int contextLength,
                       AutoCloseable resources) {
+        this(config, generationConfig, weights, contextLength, resources, false);
+    }
+
+    private LlamaModel(LlamaConfig config, GenerationConfig generationConfig, LlamaWeights weights, int contextLength,
+                       AutoCloseable resources, boolean trainable) {
         this.config = config;
         this.generationConfig = generationConfig;
         this.contextLength = Math.min(contextLength, config.maxPositionEmbeddings());
-        this.embedTokens = weights.embedTokens();
-        this.lmHead = weights.lmHead();
-        this.finalNorm = Var.constant(weights.norm().contiguous());
         this.rope = RopeTables.of(config, this.contextLength);
         this.resources = resources;
+        Map<String, Var> named = new LinkedHashMap<>();
+        // A frozen weight stays in its storage (Var.constant); a trainable one becomes an F32 copy (Var.param).
+        Function<String, Function<Tensor, Var>> leaf = name -> tensor -> {
+            if (!trainable) return Var.constant(tensor);
+            Var p = Var.param(tensor.contiguous());
+            named.put(name, p);
+            return p;
+        };
+        this.embedTokens = leaf.apply(LlamaLayout.EMBED_TOKENS).apply(weights.embedTokens());
         List<Block> list = new ArrayList<>();
-        for (LlamaWeights.Layer layer : weights.layers()) list.add(new Block(config, layer));
+        for (int i = 0; i < weights.layers().size(); i++) {
+            int index = i;
+            list.add(new Block(config, weights.layers().get(i), module -> leaf.apply(LlamaLayout.layer(index, module)), trainable));
+        }
         this.blocks = List.copyOf(list);
+        this.finalNorm = leaf.apply(LlamaLayout.NORM).apply(weights.norm().contiguous());
+        // Tied embeddings: the head is the embedding parameter itself, so both uses add to one gradient.
+        this.lmHead = weights.lmHead() == weights.embedTokens() ? embedTokens : leaf.apply(LlamaLayout.LM_HEAD).apply(weights.lmHead());
+        this.parameters = Collections.unmodifiableMap(named);
     }
+
+    /**
+     * A model whose every weight is a trainable F32 parameter (full-parameter training from any initial weights,
+     * e.g. {@link RandomWeights}); see {@link #parameters()}.
+     */
+    public static LlamaModel trainable(LlamaConfig config, LlamaWeights weights, int contextLength) {
+        return new LlamaModel(config, GenerationConfig.EMPTY, weights, contextLength, null, true);
+    }
+
+    /** The trainable weights by Hugging Face name (checkpoint order); empty unless made with {@link #trainable}. */
+    public Map<String, Var> parameters() { return parameters; }
 
     /** Loads a Hugging Face folder or a GGUF file (see {@link LlamaCheckpoint}); weights stay memory-mapped. */
     public static LlamaModel load(Path path) throws IOException {
@@ -95,7 +132,10 @@ public final class LlamaModel implements AutoCloseable {
 
     public boolean checkpointBlocks() { return checkpointBlocks; }
 
-    public Tensor lmHead() { return lmHead; }
+    public Tensor lmHead() { return lmHead.value(); }
+
+    /** The head as a graph leaf: a constant for a frozen model, the parameter for a trainable one. */
+    public Var lmHeadVar() { return lmHead; }
 
     /** Positions the rotary tables cover: the longest sequence this instance can process. */
     public int contextLength() { return contextLength; }
@@ -118,7 +158,7 @@ public final class LlamaModel implements AutoCloseable {
         int[] positions = new int[ids.length];
         for (int t = 0; t < ids.length; t++) positions[t] = start + t;
 
-        Var x = FrozenOps.embedding(embedTokens, ids);                       // [T, D]
+        Var x = NeuralOps.embedding(embedTokens, ids);                       // [T, D]
         boolean checkpointed = checkpointBlocks && cache == null && Autograd.isGradEnabled();
         for (int layer = 0; layer < blocks.size(); layer++) {
             Block block = blocks.get(layer);
@@ -148,7 +188,7 @@ public final class LlamaModel implements AutoCloseable {
                         + contextLength + " positions");
             }
         }
-        Var x = FrozenOps.embedding(embedTokens, ids);                       // [B, D]
+        Var x = NeuralOps.embedding(embedTokens, ids);                       // [B, D]
         for (int layer = 0; layer < blocks.size(); layer++) x = blocks.get(layer).decodeRows(x, positions, rope, caches, layer);
         for (KvCache cache : caches) cache.advance(1);
         float[] logits = logits(NeuralOps.rmsNorm(x, finalNorm, (float) config.rmsNormEps())).value().toFloatArray();
@@ -160,7 +200,7 @@ public final class LlamaModel implements AutoCloseable {
 
     /** Logits [T, V] = hidden · lmHeadᵀ. */
     public Var logits(Var hidden) {
-        return FrozenOps.linear(hidden, lmHead);
+        return dev.bedside.autograd.MatrixOps.linear(hidden, lmHead);
     }
 
     /** Logits of the last position only [1, V]: what generation needs. */
@@ -182,20 +222,25 @@ public final class LlamaModel implements AutoCloseable {
         /** Replaceable so adapters (LoRA) can wrap them. */
         public Projection q, k, v, o, gate, up, down;
 
-        Block(LlamaConfig config, LlamaWeights.Layer w) {
+        /** {@code leaf}: module name (e.g. "self_attn.q_proj") → how its weight joins the graph. */
+        Block(LlamaConfig config, LlamaWeights.Layer w, Function<String, Function<Tensor, Var>> leaf, boolean trainable) {
             heads = config.numAttentionHeads();
             kvHeads = config.numKeyValueHeads();
             headDim = config.headDim();
             eps = (float) config.rmsNormEps();
-            inputNorm = Var.constant(w.inputLayernorm().contiguous());
-            postAttentionNorm = Var.constant(w.postAttentionLayernorm().contiguous());
-            q = new Projection.Frozen(w.qProj());
-            k = new Projection.Frozen(w.kProj());
-            v = new Projection.Frozen(w.vProj());
-            o = new Projection.Frozen(w.oProj());
-            gate = new Projection.Frozen(w.gateProj());
-            up = new Projection.Frozen(w.upProj());
-            down = new Projection.Frozen(w.downProj());
+            inputNorm = leaf.apply("input_layernorm").apply(w.inputLayernorm().contiguous());
+            q = projection(leaf.apply("self_attn.q_proj"), w.qProj(), trainable);
+            k = projection(leaf.apply("self_attn.k_proj"), w.kProj(), trainable);
+            v = projection(leaf.apply("self_attn.v_proj"), w.vProj(), trainable);
+            o = projection(leaf.apply("self_attn.o_proj"), w.oProj(), trainable);
+            postAttentionNorm = leaf.apply("post_attention_layernorm").apply(w.postAttentionLayernorm().contiguous());
+            gate = projection(leaf.apply("mlp.gate_proj"), w.gateProj(), trainable);
+            up = projection(leaf.apply("mlp.up_proj"), w.upProj(), trainable);
+            down = projection(leaf.apply("mlp.down_proj"), w.downProj(), trainable);
+        }
+
+        private static Projection projection(Function<Tensor, Var> leaf, Tensor weight, boolean trainable) {
+            return trainable ? new Projection.Trainable(leaf.apply(weight)) : new Projection.Frozen(weight);
         }
 
         /** x [T, D] at the given positions → [T, D]. */

@@ -19,6 +19,13 @@ public interface Projection {
 
     default int outFeatures() { return weight().dim(0); }
 
+    /** A projection by a trainable weight (full-parameter training): gradients reach the input and the weight. */
+    record Trainable(Var parameter) implements Projection {
+        public Var apply(Var x) { return dev.bedside.autograd.MatrixOps.linear(x, parameter); }
+
+        public Tensor weight() { return parameter.value(); }
+    }
+
     /** A projection by a frozen weight: gradients reach the input only. */
     record Frozen(Tensor weight) implements Projection {
         public Var apply(Var x) { return FrozenOps.linear(x, weight); }
