@@ -47,7 +47,7 @@ public final class DpoBenchmark {
         LoraConfig lora = new LoraConfig(loraR, paper.alpha() * loraR / paper.r(), paper.dropout(), paper.targetModules(), false, null);
         int steps = warmupSteps + timedSteps;
         TrainConfig config = new TrainConfig(null, null, null, lora.r(), lora.alpha(), lora.dropout(), lora.targetModules(), null, 1e-5, null,
-                null, null, null, null, null, steps, batchSize, 1, 0, null, null, null, true, 1L, Integer.MAX_VALUE, false, false);
+                null, null, null, null, null, steps, batchSize, 1, 0, null, null, null, true, 1L, Integer.MAX_VALUE, false, false, null);
         LoraAdapter adapter = LoraAdapter.attach(model, lora, 1);
         long[] stepEnds = new long[steps + 1];
         Path out = Files.createTempDirectory("bedside-bench-dpo");

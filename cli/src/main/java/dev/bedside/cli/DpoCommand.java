@@ -15,7 +15,7 @@ import java.nio.file.Path;
  * With {@code --eval-data FILE}, held-out pairs' reward accuracy and margin go to metrics.jsonl before and after training.
  */
 final class DpoCommand {
-    static final String USAGE = "dpo " + TrainOptions.COMMON_USAGE + " [--loss sigmoid|ipo|hinge|robust] [--beta B] [--label-smoothing E]"
+    static final String USAGE = "dpo " + TrainOptions.COMMON_USAGE + " [--loss sigmoid|ipo|hinge|robust] [--beta B] [--label-smoothing E] [--rpo-alpha A]"
             + " [--precompute-ref] [--eval-data FILE]";
 
     private DpoCommand() {}

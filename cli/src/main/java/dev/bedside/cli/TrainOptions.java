@@ -48,6 +48,7 @@ final class TrainOptions {
         put(json, args, "loss", "loss_type");
         number(json, args, "beta", "beta");
         number(json, args, "label-smoothing", "label_smoothing");
+        number(json, args, "rpo-alpha", "rpo_alpha");
         integer(json, args, "lora-r", "lora_r");
         number(json, args, "lora-alpha", "lora_alpha");
         number(json, args, "lora-dropout", "lora_dropout");

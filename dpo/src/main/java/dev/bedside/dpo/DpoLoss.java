@@ -17,6 +17,10 @@ import java.util.Map;
  *   ROBUST   (−(1 − ε)·log σ(βΔ) + ε·log σ(−βΔ)) / (1 − 2ε)
  * </pre>
  * The batch loss is the mean over pairs. Rewards are β·(policy − reference) with summed log-probs.
+ * <p>
+ * RPO (TRL's {@code rpo_alpha}): with α &gt; 0 the batch loss gains α·NLL, the negative log-likelihood of the chosen
+ * completions per token over the whole batch, −Σ pc / Σ len_c (TRL's cross-entropy over the chosen labels). It
+ * keeps the policy writing the preferred answers fluently while the DPO term pushes the rejected ones down.
  */
 public final class DpoLoss {
     public enum Type { SIGMOID, IPO, HINGE, ROBUST }
@@ -39,13 +43,16 @@ public final class DpoLoss {
     public record Result(Var loss, double[] pairLosses, Map<String, Double> metrics) {}
 
     private final Type type;
-    private final double beta, labelSmoothing;
+    private final double beta, labelSmoothing, rpoAlpha;
+
+    public DpoLoss(Type type, double beta, double labelSmoothing) { this(type, beta, labelSmoothing, 0); }
 
     /**
      * @param beta           the inverse temperature β (TRL's default 0.1)
      * @param labelSmoothing ε in [0, 0.5), for SIGMOID (conservative DPO) and ROBUST; must be 0 for IPO and HINGE
+     * @param rpoAlpha       α ≥ 0, the weight of the chosen completions' NLL (0: plain DPO)
      */
-    public DpoLoss(Type type, double beta, double labelSmoothing) {
+    public DpoLoss(Type type, double beta, double labelSmoothing, double rpoAlpha) {
         if (!(beta > 0) || Double.isInfinite(beta)) throw new IllegalArgumentException("DpoLoss: beta must be positive and finite, got " + beta);
         if (!(labelSmoothing >= 0 && labelSmoothing < 0.5)) {
             throw new IllegalArgumentException("DpoLoss: label smoothing must lie in [0, 0.5), got " + labelSmoothing);
@@ -53,9 +60,11 @@ public final class DpoLoss {
         if (labelSmoothing != 0 && (type == Type.IPO || type == Type.HINGE)) {
             throw new IllegalArgumentException("DpoLoss: label smoothing applies to SIGMOID and ROBUST only, not " + type);
         }
+        if (!(rpoAlpha >= 0) || Double.isInfinite(rpoAlpha)) throw new IllegalArgumentException("DpoLoss: rpo alpha must be non-negative and finite, got " + rpoAlpha);
         this.type = type;
         this.beta = beta;
         this.labelSmoothing = labelSmoothing;
+        this.rpoAlpha = rpoAlpha;
     }
 
     public Type type() { return type; }
@@ -63,6 +72,8 @@ public final class DpoLoss {
     public double beta() { return beta; }
 
     public double labelSmoothing() { return labelSmoothing; }
+
+    public double rpoAlpha() { return rpoAlpha; }
 
     public Result compute(List<Pair> pairs) {
         if (pairs.isEmpty()) throw new IllegalArgumentException("DpoLoss: no pairs");
@@ -84,6 +95,7 @@ public final class DpoLoss {
             logpRejected += p.policyRejected().item();
         }
         int n = pairs.size();
+        Var batchLoss = BasicOps.scale(total, 1f / n);
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("rewards/chosen", rewardChosen / n);
         metrics.put("rewards/rejected", rewardRejected / n);
@@ -91,7 +103,24 @@ public final class DpoLoss {
         metrics.put("rewards/accuracies", accuracy / n);
         metrics.put("logps/chosen", logpChosen / n);
         metrics.put("logps/rejected", logpRejected / n);
-        return new Result(BasicOps.scale(total, 1f / n), pairLosses, Collections.unmodifiableMap(metrics));
+        if (rpoAlpha > 0) {   // TRL adds α·NLL to every pair's loss, so to their mean too
+            Var nll = chosenNll(pairs);
+            for (int i = 0; i < n; i++) pairLosses[i] += rpoAlpha * nll.item();
+            batchLoss = BasicOps.add(batchLoss, BasicOps.scale(nll, (float) rpoAlpha));
+            metrics.put("nll_loss", (double) nll.item());
+        }
+        return new Result(batchLoss, pairLosses, Collections.unmodifiableMap(metrics));
+    }
+
+    /** −Σ pc / Σ len_c: the chosen completions' mean negative log-likelihood per token, a one-element Var. */
+    static Var chosenNll(List<Pair> pairs) {
+        Var sum = null;
+        long tokens = 0;
+        for (Pair p : pairs) {
+            sum = sum == null ? p.policyChosen() : BasicOps.add(sum, p.policyChosen());
+            tokens += p.chosenLength();
+        }
+        return BasicOps.scale(sum, -1f / tokens);
     }
 
     /** The loss of one pair, a one-element Var. */

@@ -95,8 +95,83 @@ class DpoLossProperties {
         }
     }
 
+    /** The whole batch loss with RPO, in double: mean of the pairs' DPO losses + α·(−Σ pc / Σ len_c), as TRL. */
+    private static double rpoReference(DpoLoss.Type type, double beta, double eps, double alpha, double[][] x, int[][] len) {
+        double dpo = 0, chosenLogps = 0, chosenTokens = 0;
+        for (int i = 0; i < x.length; i++) {
+            dpo += reference(type, beta, eps, x[i][0], x[i][1], x[i][2], x[i][3], len[i][0], len[i][1]) / x.length;
+            chosenLogps += x[i][0];
+            chosenTokens += len[i][0];
+        }
+        return dpo + alpha * (-chosenLogps / chosenTokens);
+    }
+
+    @Property(tries = 60)
+    void rpoAddsTheChosenNllAndItsGradient(@ForAll long seed, @ForAll @IntRange(min = 1, max = 5) int n) {
+        SplittableRandom random = new SplittableRandom(seed);
+        DpoLoss.Type type = DpoLoss.Type.values()[random.nextInt(4)];
+        double beta = 0.05 + random.nextDouble() * 0.5, alpha = 0.1 + random.nextDouble() * 2;
+        double eps = type == DpoLoss.Type.SIGMOID || type == DpoLoss.Type.ROBUST ? random.nextDouble() * 0.4 : 0;
+        double[][] x = new double[n][4];
+        int[][] len = new int[n][2];
+        Autograd.tape().clear();
+        List<Var> policy = new ArrayList<>();
+        List<DpoLoss.Pair> pairs = new ArrayList<>();
+        long chosenTokens = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < 4; j++) x[i][j] = (float) (-1 - random.nextDouble() * 20);   // as float, so double and Var agree
+            len[i][0] = 1 + random.nextInt(30);
+            len[i][1] = 1 + random.nextInt(30);
+            chosenTokens += len[i][0];
+            Var pc = Var.param(Tensor.of(new float[] {(float) x[i][0]})), pr = Var.param(Tensor.of(new float[] {(float) x[i][1]}));
+            policy.add(pc);
+            policy.add(pr);
+            pairs.add(new DpoLoss.Pair(pc, pr, x[i][2], x[i][3], len[i][0], len[i][1]));
+        }
+        DpoLoss.Result result = new DpoLoss(type, beta, eps, alpha).compute(pairs);
+        double want = rpoReference(type, beta, eps, alpha, x, len);
+        assertEquals(want, result.loss().item(), 2e-5 * Math.max(1, Math.abs(want)), type + " loss with rpo α " + alpha);
+        double nll = 0;
+        for (double[] row : x) nll -= row[0] / chosenTokens;
+        assertEquals(nll, result.metrics().get("nll_loss"), 1e-5 * Math.max(1, nll), "nll_loss metric");
+        for (int i = 0; i < n; i++) {
+            double pairWant = reference(type, beta, eps, x[i][0], x[i][1], x[i][2], x[i][3], len[i][0], len[i][1]) + alpha * nll;
+            assertEquals(pairWant, result.pairLosses()[i], 2e-5 * Math.max(1, Math.abs(pairWant)), type + " pair loss " + i + " with rpo");
+        }
+
+        result.loss().backward();
+        double h = 1e-4;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < 2; j++) {
+                double saved = x[i][j];
+                x[i][j] = saved + h;
+                double plus = rpoReference(type, beta, eps, alpha, x, len);
+                x[i][j] = saved - h;
+                double minus = rpoReference(type, beta, eps, alpha, x, len);
+                x[i][j] = saved;
+                double numeric = (plus - minus) / (2 * h);
+                Var p = policy.get(2 * i + j);
+                double analytic = p.grad() == null ? 0 : p.grad().toFloatArray()[0];
+                assertEquals(numeric, analytic, 1e-4 * Math.max(1e-2, Math.abs(numeric)), type + " d loss / d " + (j == 0 ? "chosen" : "rejected") + " of pair " + i + " with rpo");
+            }
+        }
+    }
+
+    @Test
+    void rpoGradientOnTheChosenLogProbByHand() {
+        // One pair, DPO's part held flat (hinge past its margin): only the NLL term is left, d/d pc = −α / len_c.
+        Autograd.tape().clear();
+        Var pc = Var.param(Tensor.of(new float[] {-2f})), pr = Var.param(Tensor.of(new float[] {-40f}));
+        DpoLoss.Result result = new DpoLoss(DpoLoss.Type.HINGE, 0.5, 0, 1.5).compute(new DpoLoss.Pair(pc, pr, -5, -5, 8, 3));
+        assertEquals(1.5 * 2.0 / 8, result.loss().item(), 1e-6);
+        result.loss().backward();
+        assertEquals(-1.5 / 8, pc.grad().toFloatArray()[0], 1e-6);
+        assertTrue(pr.grad() == null || pr.grad().toFloatArray()[0] == 0, "rejected gets no gradient from the NLL term");
+    }
+
     @Test
     void validation() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new DpoLoss(DpoLoss.Type.SIGMOID, 0.1, 0, -1)).getMessage().contains("rpo alpha"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new DpoLoss(DpoLoss.Type.SIGMOID, 0, 0)).getMessage().contains("beta"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new DpoLoss(DpoLoss.Type.ROBUST, 0.1, 0.5)).getMessage().contains("label smoothing"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new DpoLoss(DpoLoss.Type.IPO, 0.1, 0.1)).getMessage().contains("IPO"));

@@ -22,7 +22,7 @@ import java.util.Locale;
  *   <li>not given by the paper, TRL / transformers defaults: sigmoid loss, label smoothing 0, AdamW
  *       (β1 0.9, β2 0.999, ε 1e-8), weight decay 0, linear schedule without warm-up, max_grad_norm 1.0,
  *       truncation keep_start, no max prompt length (current TRL has none), gradient checkpointing on,
- *       seed 42, save every 500 steps, log every step (TRL logs every 10).</li>
+ *       seed 42, save every 500 steps, log every step (TRL logs every 10), rpo_alpha off (0; TRL's None).</li>
  * </ul>
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
@@ -32,7 +32,7 @@ public record TrainConfig(
         String optimizer, Double learningRate, Double weightDecay, String lrSchedulerType, Integer warmupSteps, Double warmupRatio,
         Double maxGradNorm, Integer numTrainEpochs, Integer maxSteps, Integer batchSize, Integer gradientAccumulationSteps,
         Integer maxLength, Integer maxPromptLength, String truncationMode, String promptTemplate,
-        Boolean gradientCheckpointing, Long seed, Integer saveSteps, Boolean precomputeRefLogProbs, Boolean strict) {
+        Boolean gradientCheckpointing, Long seed, Integer saveSteps, Boolean precomputeRefLogProbs, Boolean strict, Double rpoAlpha) {
 
     public static final double PAPER_BETA = 0.1;
     public static final int PAPER_BATCH_SIZE = 2, PAPER_GRADIENT_ACCUMULATION = 16, PAPER_MAX_LENGTH = 2048, PAPER_EPOCHS = 5;
@@ -68,7 +68,9 @@ public record TrainConfig(
         saveSteps = saveSteps == null ? TRANSFORMERS_SAVE_STEPS : saveSteps;
         precomputeRefLogProbs = precomputeRefLogProbs == null ? Boolean.FALSE : precomputeRefLogProbs;
         strict = strict == null ? Boolean.FALSE : strict;
+        rpoAlpha = rpoAlpha == null ? 0.0 : rpoAlpha;
         check(beta > 0 && Double.isFinite(beta), "beta must be positive, got " + beta);
+        check(rpoAlpha >= 0 && Double.isFinite(rpoAlpha), "rpo alpha must be non-negative, got " + rpoAlpha);
         check(learningRate >= 0 && Double.isFinite(learningRate), "learning rate must be non-negative, got " + learningRate);
         check(batchSize > 0, "batch size must be positive, got " + batchSize);
         check(gradientAccumulationSteps > 0, "gradient accumulation steps must be positive, got " + gradientAccumulationSteps);
@@ -90,7 +92,7 @@ public record TrainConfig(
     /** All defaults. */
     public static TrainConfig defaults() {
         return new TrainConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -114,7 +116,7 @@ public record TrainConfig(
         };
     }
 
-    public DpoLoss loss() { return new DpoLoss(lossKind(), beta, labelSmoothing); }
+    public DpoLoss loss() { return new DpoLoss(lossKind(), beta, labelSmoothing, rpoAlpha); }
 
     public LoraConfig lora() { return new LoraConfig(loraR, loraAlpha, loraDropout, loraTargetModules, false, null); }
 

@@ -45,7 +45,7 @@ class EmpathyPairsTest {
         List<PreferencePair> pairs = PreferenceData.load(train, tokenizer, PromptTemplate.NONE, truncation, true).pairs();
         List<PreferencePair> others = PreferenceData.load(heldOut, tokenizer, PromptTemplate.NONE, truncation, true).pairs();
         TrainConfig config = new TrainConfig("sigmoid", 0.1, 0.0, 8, 16.0, 0.0, null, "adamw", 2e-2, null, "constant", null, null, null,
-                null, 4, 4, 1, 32, null, null, null, false, 42L, 100, true, true);
+                null, 4, 4, 1, 32, null, null, null, false, 42L, 100, true, true, null);
         Path out = temp.resolve("run");
         try (LlamaModel model = LlamaModel.load(tiny, 128)) {
             LoraAdapter adapter = LoraAdapter.attach(model, config.lora(), 42);

@@ -47,7 +47,7 @@ class TrainerTest {
     /** A small run: LoRA r 4 with dropout, AdamW, checkpointing on, 2 pairs × 2 micro-batches per step. */
     static TrainConfig config(int steps, int saveSteps, boolean checkpointing, double dropout) {
         return new TrainConfig("sigmoid", 0.1, 0.0, 4, 8.0, dropout, null, "adamw", 5e-3, 0.01, "cosine", 1, null, 1.0,
-                null, steps, 2, 2, 64, null, null, null, checkpointing, 7L, saveSteps, false, false);
+                null, steps, 2, 2, 64, null, null, null, checkpointing, 7L, saveSteps, false, false, null);
     }
 
     static LlamaModel tinyModel() throws IOException {
@@ -178,7 +178,7 @@ class TrainerTest {
         List<SftData.Example> examples = new ArrayList<>();
         for (PreferencePair p : syntheticPairs(4, 9)) examples.add(new SftData.Example(p.line(), p.chosen()));
         TrainConfig config = new TrainConfig(null, null, null, 4, 8.0, 0.0, null, "adamw", 2e-2, null, "constant", null, null, null,
-                null, 8, 4, 1, 64, null, null, null, false, 1L, 100, null, null);
+                null, 8, 4, 1, 64, null, null, null, false, 1L, 100, null, null, null);
         Path out = temp.resolve("sft");
         try (LlamaModel model = tinyModel()) {
             new SftTrainer(LoraAdapter.attach(model, config.lora(), 1), examples, config, out).train(false);
