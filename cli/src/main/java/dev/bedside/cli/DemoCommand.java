@@ -44,7 +44,7 @@ import java.util.stream.Stream;
  */
 final class DemoCommand {
     static final String USAGE = "demo [--out DIR (demo-output)] [--model DIR] [--train FILE] [--heldout FILE] [--steps N] [--questions N]"
-            + " [--eval-pairs N] [--max-new-tokens N] [--seed S]";
+            + " [--eval-pairs N] [--max-new-tokens N] [--lr LR] [--rpo-alpha A] [--seed S]";
     static final String BUNDLED_MODEL = "models/caregiver-tiny";
     static final String BUNDLED_TRAIN = "models/caregiver-tiny/data/train.jsonl", BUNDLED_HELDOUT = "models/caregiver-tiny/data/held-out.jsonl";
     /** The two systems' names in the report. */
@@ -62,7 +62,7 @@ final class DemoCommand {
         int steps = args.integer("steps", 60), questions = args.integer("questions", 16), evalPairs = args.integer("eval-pairs", 48);
         int maxNewTokens = args.integer("max-new-tokens", 80), maxLength = args.integer("max-length", 160);
         int batchSize = args.integer("batch-size", 4);
-        double lr = args.number("lr", 2e-3);
+        double lr = args.number("lr", 2e-3), rpoAlpha = args.number("rpo-alpha", 1.0);
         long seed = args.integer("seed", 42);
         args.finish();
 
@@ -75,7 +75,7 @@ final class DemoCommand {
         List<ChatPairs.Row> questionRows = spread(heldoutRows, questions);
         prepare(outDir);
 
-        TrainConfig config = trainConfig(steps, batchSize, lr, maxLength, seed);
+        TrainConfig config = trainConfig(steps, batchSize, lr, rpoAlpha, maxLength, seed);
         try (LlamaModel model = QuantizedModels.load(modelDir, new QuantizedModels.Options(DType.NF4, true, false), maxLength + maxNewTokens + 32)) {
             LoraAdapter adapter = LoraAdapter.attach(model, config.lora().withBaseModel(modelDir.toString()), seed);
             err.printf("bedside demo: %s in NF4, LoRA r %d alpha %.0f dropout %.2f on %s; %d training pairs, %d held-out pairs, %d held-out questions%n",
@@ -90,8 +90,8 @@ final class DemoCommand {
             Map<String, Double> rewardsBefore = RewardEvaluation.evaluate(adapter, heldoutPairs, config.loss());
 
             DpoTrainer trainer = new DpoTrainer(adapter, trainPairs, config, outDir.resolve("dpo"));
-            err.printf("bedside demo: DPO, sigmoid loss, β %.2f, %d steps of %d pairs, lr %.1e%n", config.beta(), trainer.totalSteps(),
-                    config.batchSize() * config.gradientAccumulationSteps(), config.learningRate());
+            err.printf("bedside demo: DPO, sigmoid loss, β %.2f, RPO α %.2f, %d steps of %d pairs, lr %.1e%n", config.beta(), config.rpoAlpha(),
+                    trainer.totalSteps(), config.batchSize() * config.gradientAccumulationSteps(), config.learningRate());
             trainer.progress(err).train(false);
 
             List<String> after = evaluation.answers("after", questionRows);
@@ -130,13 +130,14 @@ final class DemoCommand {
     }
 
     /** DPO settings for the demo: the paper's loss, β and LoRA; steps, batch and learning rate sized for minutes on 2 cores. */
-    static TrainConfig trainConfig(int steps, int batchSize, double lr, int maxLength, long seed) {
+    static TrainConfig trainConfig(int steps, int batchSize, double lr, double rpoAlpha, int maxLength, long seed) {
         ObjectNode json = TrainConfig.json().createObjectNode();
         json.put("loss_type", "sigmoid");
         json.put("beta", TrainConfig.PAPER_BETA);
         json.put("lora_r", LoraConfig.PAPER.r());
         json.put("lora_alpha", LoraConfig.PAPER.alpha());
         json.put("lora_dropout", LoraConfig.PAPER.dropout());
+        json.put("rpo_alpha", rpoAlpha);
         json.put("learning_rate", lr);
         json.put("lr_scheduler_type", "linear");
         json.put("warmup_steps", Math.min(5, steps / 10));

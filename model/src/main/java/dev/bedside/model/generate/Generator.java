@@ -35,6 +35,8 @@ public final class Generator {
                     + model.contextLength());
         }
         Sampler sampler = new Sampler(config);
+        RepetitionPenalty penalty = config.repetitionPenalty() == 1 ? null : new RepetitionPenalty(config.repetitionPenalty(), model.config().vocabSize());
+        if (penalty != null) penalty.see(prompt);   // as Hugging Face: the prompt's tokens count as seen
         int capacity = Math.min(model.contextLength(), prompt.length + config.maxTokens());
         int[] out = new int[config.maxTokens()];
         int count = 0;
@@ -43,12 +45,14 @@ public final class Generator {
             KvCache cache = model.newCache(capacity);
             float[] logits = model.lastLogits(model.hidden(prompt, cache));
             while (count < config.maxTokens()) {
+                if (penalty != null) penalty.apply(logits);   // before temperature, top-k and top-p, as transformers orders them
                 int next = sampler.next(logits);
                 if (eosIds.contains(next)) {
                     reason = StopReason.STOP;
                     break;
                 }
                 out[count++] = next;
+                if (penalty != null) penalty.see(next);
                 onToken.accept(next);
                 if (count == config.maxTokens() || cache.length() >= cache.capacity()) break;
                 logits = model.lastLogits(model.hidden(new int[] {next}, cache));
