@@ -94,6 +94,12 @@ class DemoCommandTest {
         assertEquals(2, Files.readAllLines(out.resolve("answers_before.jsonl")).size());
         assertEquals(2, Files.readAllLines(out.resolve("answers_after.jsonl")).size());
         assertTrue(Files.isRegularFile(out.resolve("dpo/adapter/adapter_config.json")));
+        // The demo trains with RPO by default (DPO + α·NLL of the chosen answers): recorded, and logged every step.
+        assertEquals(DemoCommand.RPO_ALPHA, JSON.readTree(out.resolve("demo_config.json").toFile()).path("dpo").path("rpo_alpha").asDouble());
+        for (String line : Files.readAllLines(out.resolve("dpo/metrics.jsonl"))) {
+            JsonNode row = JSON.readTree(line);
+            if (row.has("loss")) assertTrue(row.path("nll_loss").asDouble(-1) > 0, "nll_loss in " + line);
+        }
         for (String file : List.of("report/results_summary.json", "report/report.md", "report/report.html", "report/fk_grade.csv")) {
             assertTrue(Files.isRegularFile(out.resolve(file)), file);
         }
