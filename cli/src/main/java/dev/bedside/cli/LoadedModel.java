@@ -61,7 +61,8 @@ record LoadedModel(LlamaModel model, Tokenizer tokenizer) implements AutoCloseab
                 : sampleByDefault && defaults.temperature() != null ? defaults.temperature() : 0.0;
         double p = topP != null ? topP : sampleByDefault && defaults.topP() != null ? defaults.topP() : 1.0;
         int k = topK != null ? topK : sampleByDefault && defaults.topK() != null ? defaults.topK() : 0;
-        return new SamplingConfig(t, k, p, seed != null ? seed : System.nanoTime(), maxTokens);
+        double penalty = defaults.repetitionPenalty() != null ? defaults.repetitionPenalty() : 1.0;   // applied with or without sampling, as HF
+        return new SamplingConfig(t, k, p, seed != null ? seed : System.nanoTime(), maxTokens, penalty);
     }
 
     @Override

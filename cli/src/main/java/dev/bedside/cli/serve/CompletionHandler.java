@@ -86,7 +86,8 @@ final class CompletionHandler {
         double p = r.topP() != null ? r.topP() : sample && defaults.topP() != null ? defaults.topP() : 1.0;
         int k = r.temperature() == null && sample && defaults.topK() != null ? defaults.topK() : 0;
         long seed = r.seed() != null ? r.seed() : ThreadLocalRandom.current().nextLong();
-        return new SamplingConfig(t, k, p, seed, maxTokens);
+        double penalty = defaults.repetitionPenalty() != null ? defaults.repetitionPenalty() : 1.0;   // applied with or without sampling, as HF
+        return new SamplingConfig(t, k, p, seed, maxTokens, penalty);
     }
 
     private void whole(HttpExchange exchange, Sequence sequence, Responses responses) throws IOException, InterruptedException {

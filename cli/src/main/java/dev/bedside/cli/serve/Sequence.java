@@ -1,6 +1,7 @@
 package dev.bedside.cli.serve;
 
 import dev.bedside.model.KvCache;
+import dev.bedside.model.generate.RepetitionPenalty;
 import dev.bedside.model.generate.Sampler;
 import dev.bedside.model.generate.SamplingConfig;
 import dev.bedside.model.generate.StreamingText;
@@ -27,6 +28,7 @@ final class Sequence {
 
     // Generation state, scheduler thread only.
     private final Sampler sampler;
+    private RepetitionPenalty penalty;   // made at the first token, when the vocabulary size is known; null when off
     private final StopMatcher stop;
     private StreamingText text;
     KvCache cache;
@@ -52,12 +54,20 @@ final class Sequence {
     /**
      * Chooses the next token from {@link #logits} and reports it. Returns true when generation goes on (the
      * token in {@link #lastToken} must then be fed to the model), false once it is done and Done was sent.
-     * The rules are {@link dev.bedside.model.generate.Generator}'s: an EOS id ends it unshown, the token limit
-     * ends it after the token.
+     * The rules are {@link dev.bedside.model.generate.Generator}'s: a repetition penalty first (logprobs then
+     * report the penalised distribution), an EOS id ends it unshown, the token limit ends it after the token.
      */
     boolean advance(Tokenizer tokenizer, Set<Integer> eosIds) {
-        if (text == null) text = new StreamingText(tokenizer);
+        if (text == null) {
+            text = new StreamingText(tokenizer);
+            if (sampling.repetitionPenalty() != 1) {
+                penalty = new RepetitionPenalty(sampling.repetitionPenalty(), logits.length);
+                penalty.see(prompt);
+            }
+        }
+        if (penalty != null) penalty.apply(logits);
         int next = sampler.next(logits);
+        if (penalty != null) penalty.see(next);
         if (eosIds.contains(next)) return finish("stop");
         generated++;
         lastToken = next;
