@@ -24,10 +24,13 @@ class GeneratorRepetitionPenaltyTest {
             LlamaModel model = weights.model(64);
             SplittableRandom random = new SplittableRandom(17);
             int[] prompt = random.ints(9, 0, 12).toArray();   // few distinct ids: repeats within the prompt
-            for (double penalty : new double[] {1.0, 1.3, 4.0}) {
-                int[] got = new Generator(model, java.util.Set.of()).generate(prompt, SamplingConfig.greedy(10).withRepetitionPenalty(penalty), id -> {}).tokens();
-                assertArrayEquals(plainLoop(model, prompt, 10, penalty), got, "penalty " + penalty);
+            int[][] outputs = new int[3][];
+            double[] penalties = {1.0, 1.3, 4.0};
+            for (int i = 0; i < penalties.length; i++) {
+                outputs[i] = new Generator(model, java.util.Set.of()).generate(prompt, SamplingConfig.greedy(10).withRepetitionPenalty(penalties[i]), id -> {}).tokens();
+                assertArrayEquals(plainLoop(model, prompt, 10, penalties[i]), outputs[i], "penalty " + penalties[i]);
             }
+            assertFalse(Arrays.equals(outputs[0], outputs[2]), "a strong penalty changes this greedy output (else the test could not see it applied)");
         }
     }
 
