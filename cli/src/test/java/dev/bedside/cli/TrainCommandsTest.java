@@ -46,7 +46,8 @@ class TrainCommandsTest {
     void dpoWritesAdapterMetricsAndCheckpoints() throws Exception {
         Path out = temp.resolve("dpo");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        String[] argv = args("dpo", out, "--steps", "2", "--save-steps", "1", "--precompute-ref", "--loss", "ipo", "--beta", "0.2");
+        String[] argv = args("dpo", out, "--steps", "2", "--save-steps", "1", "--precompute-ref", "--loss", "ipo", "--beta", "0.2",
+                "--rpo-alpha", "0.5");
         int code = DpoCommand.run(java.util.Arrays.copyOfRange(argv, 1, argv.length), new PrintStream(new ByteArrayOutputStream()),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
@@ -59,6 +60,8 @@ class TrainCommandsTest {
         assertEquals("ipo", config.get("loss_type").asText());
         assertEquals(0.2, config.get("beta").asDouble());
         assertEquals(0.05, config.get("lora_dropout").asDouble());   // the paper's default stays
+        assertEquals(0.5, config.get("rpo_alpha").asDouble());
+        for (String line : Files.readAllLines(out.resolve("metrics.jsonl"))) assertTrue(line.contains("\"nll_loss\""), "RPO's NLL logged: " + line);
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("dpo 2/2"), "progress bar on stderr");
     }
 
@@ -95,5 +98,8 @@ class TrainCommandsTest {
         UsageException e = assertThrows(UsageException.class, () -> DpoCommand.run(new String[] {"--model", tiny.toString(), "--data", pairs.toString(),
                 "--out", temp.toString(), "--loss", "banana"}, System.out, System.err));
         assertTrue(e.getMessage().contains("banana"), e.getMessage());
+        e = assertThrows(UsageException.class, () -> DpoCommand.run(new String[] {"--model", tiny.toString(), "--data", pairs.toString(),
+                "--out", temp.toString(), "--rpo-alpha", "-1"}, System.out, System.err));
+        assertTrue(e.getMessage().contains("rpo alpha"), e.getMessage());
     }
 }
