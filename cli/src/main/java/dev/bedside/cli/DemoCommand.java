@@ -67,7 +67,7 @@ final class DemoCommand {
         int steps = args.integer("steps", 120), questions = args.integer("questions", 16), evalPairs = args.integer("eval-pairs", 48);
         int maxNewTokens = args.integer("max-new-tokens", 80), maxLength = args.integer("max-length", 160);
         int batchSize = args.integer("batch-size", 4);
-        double lr = args.number("lr", 1.5e-3), rpoAlpha = args.number("rpo-alpha", RPO_ALPHA);
+        double lr = args.number("lr", 1e-3), rpoAlpha = args.number("rpo-alpha", RPO_ALPHA);
         long seed = args.integer("seed", 42);
         args.finish();
 
