@@ -74,7 +74,7 @@ public final class LossOps {
     /** logits[0 : end − start] = hidden[start : end] · lmHeadᵀ, written into the front of {@code buffer}. */
     private static Tensor chunkLogits(Var hidden, Var lmHead, int start, int end, Tensor buffer) {
         Tensor chunk = buffer.slice(0, 0, end - start);
-        MatrixOps.timesWeightTransposed(hidden.f32().slice(0, start, end), lmHead.value(), chunk);
+        MatrixOps.timesWeight(hidden.f32().slice(0, start, end), lmHead, chunk);
         return chunk;
     }
 
