@@ -196,6 +196,7 @@ final class BenchCommand {
         line.put("seconds_per_step", round(r.secondsPerStep()));
         line.put("tokens_per_second", round(r.tokensPerSecond()));
         line.put("peak_rss_bytes", r.peakRssBytes());
+        line.put("heap_max_bytes", Runtime.getRuntime().maxMemory());   // -Xmx: the heap's share of the RSS can grow to it
         line.put("backend", r.backend());
         line.put("threads", r.threads());
         System.out.println(new ObjectMapper().writeValueAsString(line));
