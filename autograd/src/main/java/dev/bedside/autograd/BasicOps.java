@@ -22,7 +22,10 @@ public final class BasicOps {
         Tensor out = Tensor.zeros(Broadcast.shape("add", a.shape(), b.shape()));
         Backends.current().add(a.f32(), b.f32(), out);
         return Autograd.record("add", out, dOut -> {
-            accumulateBroadcast(a, dOut);
+            // dOut is this node's gradient, dropped after this closure: a takes it over (when the shapes match),
+            // b accumulates it (a copy or an add; when b is a itself, that doubles it in place, as it should).
+            if (a.requiresGrad() && Arrays.equals(a.shape(), dOut.shape())) a.accumulateOwned(dOut);
+            else accumulateBroadcast(a, dOut);
             accumulateBroadcast(b, dOut);
         }, a, b);
     }

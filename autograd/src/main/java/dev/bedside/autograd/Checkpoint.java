@@ -45,7 +45,7 @@ public final class Checkpoint {
             }
             RandomStream.seek(resumeAt);
             for (int i = 0; i < inputs.length; i++) {
-                if (leaves[i].grad() != null) inputs[i].accumulate(leaves[i].grad());
+                if (leaves[i].grad() != null) inputs[i].accumulateOwned(leaves[i].grad());   // the leaves are dropped here
             }
         });
     }

@@ -23,9 +23,9 @@ public final class FrozenOps {
         return Var.constant(out);
     }
 
-    /** {@link #logProbsOfTargets(Var, Tensor, int[], int)} with {@link LossOps#DEFAULT_CHUNK_ROWS}. */
+    /** {@link #logProbsOfTargets(Var, Tensor, int[], int)} with {@link LossOps#chunkRows(int)} rows per chunk. */
     public static Var logProbsOfTargets(Var hidden, Tensor lmHead, int[] targets) {
-        return logProbsOfTargets(hidden, lmHead, targets, LossOps.DEFAULT_CHUNK_ROWS);
+        return logProbsOfTargets(hidden, lmHead, targets, LossOps.chunkRows(lmHead.rank() == 2 ? lmHead.dim(0) : 1));
     }
 
     /**

@@ -12,14 +12,22 @@ import java.util.Arrays;
  * 128k vocabulary is the largest tensor of a training step; this op never holds more than a chunk of it.
  */
 public final class LossOps {
-    /** Rows per chunk: [64, vocab] logits and as many gradients are the only vocabulary-sized buffers. */
+    /** At least this many rows per chunk. */
     public static final int DEFAULT_CHUNK_ROWS = 64;
+    /** Logits per chunk by default: 16 Mi floats (64 MB), e.g. 130 rows of a 128k vocabulary, 524 of 32k. */
+    static final int CHUNK_LOGITS = 1 << 24;
+
+    /**
+     * Rows per chunk for a vocabulary: [rows, vocab] logits and as many gradients are the only vocabulary-sized
+     * buffers; larger chunks make fewer, fuller products with the head (each reads the whole head once).
+     */
+    public static int chunkRows(int vocab) { return Math.max(DEFAULT_CHUNK_ROWS, CHUNK_LOGITS / Math.max(1, vocab)); }
 
     private LossOps() {}
 
-    /** {@link #logProbsOfTargets(Var, Var, int[], int)} with {@link #DEFAULT_CHUNK_ROWS}. */
+    /** {@link #logProbsOfTargets(Var, Var, int[], int)} with {@link #chunkRows(int)} rows per chunk. */
     public static Var logProbsOfTargets(Var hidden, Var lmHead, int[] targets) {
-        return logProbsOfTargets(hidden, lmHead, targets, DEFAULT_CHUNK_ROWS);
+        return logProbsOfTargets(hidden, lmHead, targets, chunkRows(lmHead.rank() == 2 ? lmHead.dim(0) : 1));
     }
 
     /**
@@ -74,7 +82,7 @@ public final class LossOps {
     /** logits[0 : end − start] = hidden[start : end] · lmHeadᵀ, written into the front of {@code buffer}. */
     private static Tensor chunkLogits(Var hidden, Var lmHead, int start, int end, Tensor buffer) {
         Tensor chunk = buffer.slice(0, 0, end - start);
-        MatrixOps.timesWeightTransposed(hidden.f32().slice(0, start, end), lmHead.value(), chunk);
+        MatrixOps.timesWeight(hidden.f32().slice(0, start, end), lmHead, chunk);
         return chunk;
     }
 

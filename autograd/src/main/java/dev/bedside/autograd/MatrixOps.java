@@ -42,15 +42,21 @@ public final class MatrixOps {
     public static Var linear(Var x, Var weight) {
         requireFit("linear", x, false, weight, true);
         Tensor out = Tensor.zeros(x.dim(0), weight.dim(0));
-        timesWeightTransposed(x.f32(), weight.value(), out);
+        timesWeight(x.f32(), weight, out);
         return Autograd.record("linear", out, dOut -> {
             if (x.requiresGrad()) addTimesWeight(dOut, weight.value(), x.gradBuffer());                          // dx += dy · W
             if (weight.requiresGrad()) Backends.current().gemm(dOut, true, x.f32(), false, weight.gradBuffer(), 1f, 1f);   // dW += dyᵀ · x
         }, x, weight);
     }
 
-    /** y = x · wᵀ (written), the weight read in whatever storage it has. */
-    static void timesWeightTransposed(Tensor x, Tensor w, Tensor y) { Backends.current().linear(x, w, y); }
+    /**
+     * y = x · wᵀ (written). A frozen weight goes through {@link Backend#linear}, in whatever storage it has (a
+     * backend may keep it packed); a trainable one, which the optimizer changes, through a plain gemm.
+     */
+    static void timesWeight(Tensor x, Var w, Tensor y) {
+        if (w.requiresGrad()) Backends.current().gemm(x, false, w.value(), true, y, 1f, 0f);
+        else Backends.current().linear(x, w.value(), y);
+    }
 
     /** dx += dy · w, the weight read in whatever storage it has. */
     static void addTimesWeight(Tensor dy, Tensor w, Tensor dx) { Backends.current().linearBackward(dy, w, dx); }

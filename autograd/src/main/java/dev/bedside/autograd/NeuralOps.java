@@ -54,7 +54,7 @@ public final class NeuralOps {
         return Autograd.record("rope", out, dOut -> {
             Tensor dx = dOut.copy();
             Backends.current().rope(dx, heads, headDim, savedPositions, cos, sin, true);
-            x.accumulate(dx);
+            x.accumulateOwned(dx);
         }, x);
     }
 

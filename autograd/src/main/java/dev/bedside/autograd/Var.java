@@ -95,7 +95,21 @@ public final class Var {
 
     /** grad += g (same shape); ignored when this value needs no gradient. For backward closures. */
     public void accumulate(Tensor g) {
-        if (requiresGrad) Backends.current().axpy(1f, g.contiguous(), gradBuffer());
+        if (!requiresGrad) return;
+        if (grad == null && Arrays.equals(g.shape(), value.shape())) {
+            grad = g.copy();   // the first gradient: one copy instead of zero-filling a buffer and adding to it
+            return;
+        }
+        Backends.current().axpy(1f, g.contiguous(), gradBuffer());
+    }
+
+    /**
+     * grad += g for a {@code g} nobody else holds or will change (a buffer made for this gradient alone): the
+     * first gradient is taken over as it is, without a copy. For backward closures.
+     */
+    void accumulateOwned(Tensor g) {
+        if (requiresGrad && grad == null && g.isHeapContiguous() && Arrays.equals(g.shape(), value.shape())) grad = g;
+        else accumulate(g);
     }
 
     /** Drops the gradient of an interior value once passed on; leaves keep theirs. */

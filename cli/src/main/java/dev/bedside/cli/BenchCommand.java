@@ -13,6 +13,7 @@ import dev.bedside.quant.QuantizedModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import dev.bedside.tensor.Backends;
+import dev.bedside.tensor.DType;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,7 +32,7 @@ final class BenchCommand {
     private static final String USAGE = "usage: bedside bench gemm --m M --n N --k K [--repeats R] [--trans NN|NT|TN|TT]"
             + " | bedside bench decode (--model PATH | --config NAME --random-init) [--quant nf4|q4_0|q8_0|none] [--tokens N] [--prompt-tokens P] [--repeats R]"
             + " | bedside bench dpo --config NAME|PATH [--random-init] [--quant none|nf4] [--seq-len L] [--batch-size B] [--lora-r R]"
-            + " [--warmup W] [--steps S]"
+            + " [--warmup W] [--steps S] [--dtype f32|bf16]"
             + " | bedside bench jmh [JMH options] [regex]";
 
     private BenchCommand() {}
@@ -152,7 +153,14 @@ final class BenchCommand {
         String quant = args.string("quant", "none");
         int seqLen = args.integer("seq-len", 256), batch = args.integer("batch-size", 2), loraR = args.integer("lora-r", 32);
         int warmup = args.integer("warmup", 1), steps = args.integer("steps", 3);
+        String dtypeName = args.string("dtype", "f32");
         args.finish();
+        // Random full-precision weights: F32 on the heap by default (the F32 comparison), BF16 off it on request.
+        DType dtype = switch (dtypeName) {
+            case "f32" -> DType.F32;
+            case "bf16" -> DType.BF16;
+            default -> throw new UsageException("--dtype expects f32 or bf16, got '" + dtypeName + "'");
+        };
         if (seqLen < 4 || batch <= 0 || loraR <= 0 || warmup < 0 || steps <= 0) {
             throw new UsageException("--seq-len (at least 4), --batch-size, --lora-r and --steps must be positive");
         }
@@ -172,8 +180,8 @@ final class BenchCommand {
             LlamaConfig config = configName.endsWith(".json") || Files.isDirectory(path)
                     ? LlamaConfig.load(Files.isDirectory(path) ? path.resolve("config.json") : path)
                     : LlamaConfig.preset(configName);
-            source = configName + " (random weights)";
-            try (LlamaModel model = DpoModels.random(config, quant, context)) {
+            source = configName + " (random " + (quant.equals("none") ? dtypeName : quant) + " weights)";
+            try (LlamaModel model = DpoModels.random(config, quant, dtype, context)) {
                 r = dev.bedside.bench.DpoBenchmark.run(model, seqLen, batch, loraR, warmup, steps);
             }
         }
@@ -189,6 +197,7 @@ final class BenchCommand {
         line.put("seconds_per_step", round(r.secondsPerStep()));
         line.put("tokens_per_second", round(r.tokensPerSecond()));
         line.put("peak_rss_bytes", r.peakRssBytes());
+        line.put("heap_max_bytes", Runtime.getRuntime().maxMemory());   // -Xmx: the heap's share of the RSS can grow to it
         line.put("backend", r.backend());
         line.put("threads", r.threads());
         System.out.println(new ObjectMapper().writeValueAsString(line));

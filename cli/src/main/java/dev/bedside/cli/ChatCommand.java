@@ -33,9 +33,10 @@ final class ChatCommand {
         Double topP = args.has("top-p") ? args.number("top-p", 1) : null;
         Long seed = args.has("seed") ? (long) args.integer("seed", 0) : null;
         String quant = args.string("quant", "none");
+        Path adapter = args.has("adapter") ? Path.of(args.string("adapter", null)) : null;
         args.finish();
 
-        try (LoadedModel loaded = LoadedModel.load(path, LoadedModel.quant(quant))) {
+        try (LoadedModel loaded = LoadedModel.load(path, LoadedModel.quant(quant), adapter)) {
             ChatFormat format = new ChatFormat(loaded.tokenizer());
             Generator generator = new Generator(loaded.model(), loaded.eosIds());
             BufferedReader in = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8));

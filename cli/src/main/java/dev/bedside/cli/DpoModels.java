@@ -3,6 +3,7 @@ package dev.bedside.cli;
 import dev.bedside.model.LlamaConfig;
 import dev.bedside.model.LlamaModel;
 import dev.bedside.model.RandomWeights;
+import dev.bedside.tensor.DType;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -15,8 +16,9 @@ final class DpoModels {
         return QuantizedLoading.load(path, quant, context);
     }
 
-    static LlamaModel random(LlamaConfig config, String quant, int context) {
-        if (quant.equals("none")) return new RandomWeights(config, 1).model(context);
+    /** Random weights: full precision in {@code dtype} (F32 on the heap or BF16 off it), or quantized from BF16. */
+    static LlamaModel random(LlamaConfig config, String quant, DType dtype, int context) {
+        if (quant.equals("none")) return new RandomWeights(config, 1, dtype).model(context);
         return QuantizedLoading.random(config, quant, context);
     }
 }

@@ -32,9 +32,10 @@ final class GenerateCommand {
         Integer topK = args.has("top-k") ? args.integer("top-k", 0) : null;
         Long seed = args.has("seed") ? (long) args.integer("seed", 0) : null;
         String quant = args.string("quant", "none");
+        Path adapter = args.has("adapter") ? Path.of(args.string("adapter", null)) : null;
         args.finish();
 
-        try (LoadedModel loaded = LoadedModel.load(path, LoadedModel.quant(quant))) {
+        try (LoadedModel loaded = LoadedModel.load(path, LoadedModel.quant(quant), adapter)) {
             int[] ids;
             if (chat) {
                 List<Message> messages = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.bedside.cli;
 
+import dev.bedside.lora.LoraAdapter;
 import dev.bedside.model.GenerationConfig;
 import dev.bedside.model.LlamaModel;
 import dev.bedside.model.generate.SamplingConfig;
@@ -27,6 +28,23 @@ record LoadedModel(LlamaModel model, Tokenizer tokenizer) implements AutoCloseab
         } catch (IOException | RuntimeException e) {
             try {
                 model.close();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    /** {@link #load(Path, DType)}, then the PEFT adapter in {@code adapter} attached (null: the base model alone). */
+    static LoadedModel load(Path path, DType quant, Path adapter) throws IOException {
+        LoadedModel loaded = load(path, quant);
+        if (adapter == null) return loaded;
+        try {
+            LoraAdapter.load(loaded.model(), adapter);
+            return loaded;
+        } catch (IOException | RuntimeException e) {
+            try {
+                loaded.close();
             } catch (Exception suppressed) {
                 e.addSuppressed(suppressed);
             }

@@ -21,8 +21,8 @@ public final class Main {
         register("logprobs", "logprobs --model PATH --ids 128000,9906,... [--top 20] [--quant nf4|q4_0|q8_0|none] — next-token log-probs per position",
                 args -> LogprobsCommand.run(args, System.out));
         register("generate", "generate --model PATH --prompt TEXT [--system TEXT] [--chat] [--max-tokens N] [--temperature T]"
-                + " [--top-p P] [--top-k K] [--seed S] [--quant nf4|q4_0|q8_0|none] — stream a continuation", args -> GenerateCommand.run(args, System.out, System.err));
-        register("chat", "chat --model PATH [--system TEXT] [--quant nf4|q4_0|q8_0|none] — interactive chat, streaming", args -> ChatCommand.run(args, System.in, System.out));
+                + " [--top-p P] [--top-k K] [--seed S] [--quant nf4|q4_0|q8_0|none] [--adapter DIR] — stream a continuation", args -> GenerateCommand.run(args, System.out, System.err));
+        register("chat", "chat --model PATH [--system TEXT] [--quant nf4|q4_0|q8_0|none] [--adapter DIR] — interactive chat, streaming", args -> ChatCommand.run(args, System.in, System.out));
         register("bench", "bench gemm|decode|dpo|memory|jmh ... — benchmarks, one JSON line each", BenchCommand::run);
         register("dpo", DpoCommand.USAGE + " — DPO with LoRA adapters", args -> DpoCommand.run(args, System.out, System.err));
         register("sft", SftCommand.USAGE + " — supervised fine-tuning of LoRA adapters", args -> SftCommand.run(args, System.out, System.err));

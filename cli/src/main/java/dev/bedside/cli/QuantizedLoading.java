@@ -5,6 +5,7 @@ import dev.bedside.model.LlamaConfig;
 import dev.bedside.model.LlamaModel;
 import dev.bedside.model.RandomWeights;
 import dev.bedside.quant.QuantizedModels;
+import dev.bedside.quant.memory.RandomNf4Llama;
 import dev.bedside.tensor.DType;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -26,6 +27,8 @@ final class QuantizedLoading {
     }
 
     static LlamaModel random(LlamaConfig config, String format, int context) {
+        // NF4 straight from random values, a slab at a time: an 8B model never exists in BF16 (16 GB) first.
+        if (QuantizedModels.parseFormat(format) == DType.NF4) return new RandomNf4Llama(config, 1).model(context);
         RandomWeights random = new RandomWeights(config, 1);
         return new LlamaModel(config, GenerationConfig.EMPTY, QuantizedModels.quantize(config, random.weights(), options(format)), context, random);
     }

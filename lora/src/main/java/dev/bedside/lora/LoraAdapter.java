@@ -60,7 +60,7 @@ public final class LoraAdapter {
         SplittableRandom seeds = new SplittableRandom(seed);
         Map<String, LoraProjection> modules = new LinkedHashMap<>();
         forEachTarget(model, config, (layer, target, name) -> {
-            Projection base = get(model.blocks().get(layer), target);
+            Projection base = model.blocks().get(layer).projection(target);
             modules.put(name, LoraProjection.init(base, config.r(), config.scale(), config.dropout(), seeds.nextLong()));
         });
         return install(model, config, modules);
@@ -171,10 +171,10 @@ public final class LoraAdapter {
         forEachTarget(model, config, (layer, target, name) -> {
             LlamaModel.Block block = model.blocks().get(layer);
             LoraProjection mine = modules.get(name);
-            if (get(block, target) != mine) {
+            if (block.projection(target) != mine) {
                 throw new IllegalStateException("detach: " + name + " was replaced by something else since the adapter was attached");
             }
-            set(block, target, mine.base());
+            block.setProjection(target, mine.base());
         });
         attached = false;
     }
@@ -231,7 +231,7 @@ public final class LoraAdapter {
     private static Map<String, int[][]> expectedShapes(LlamaModel model, LoraConfig config) {
         Map<String, int[][]> shapes = new LinkedHashMap<>();
         forEachTarget(model, config, (layer, target, name) -> {
-            Projection base = get(model.blocks().get(layer), target);
+            Projection base = model.blocks().get(layer).projection(target);
             shapes.put(name, new int[][] {{config.r(), base.inFeatures()}, {base.outFeatures(), config.r()}});
         });
         return shapes;
@@ -240,46 +240,20 @@ public final class LoraAdapter {
     private static Projection baseOf(LlamaModel model, String moduleName) {
         String rest = moduleName.substring(PREFIX.length());
         int layer = Integer.parseInt(rest.substring(0, rest.indexOf('.')));
-        return get(model.blocks().get(layer), rest.substring(rest.lastIndexOf('.') + 1));
+        return model.blocks().get(layer).projection(rest.substring(rest.lastIndexOf('.') + 1));
     }
 
     private static void requireNoAdapter(LlamaModel model, LoraConfig config) {
         forEachTarget(model, config, (layer, target, name) -> {
-            if (get(model.blocks().get(layer), target) instanceof LoraProjection) {
+            if (model.blocks().get(layer).projection(target) instanceof LoraProjection) {
                 throw new IllegalStateException(name + " already has a LoRA adapter: detach it first");
             }
         });
     }
 
     private static LoraAdapter install(LlamaModel model, LoraConfig config, Map<String, LoraProjection> modules) {
-        forEachTarget(model, config, (layer, target, name) -> set(model.blocks().get(layer), target, modules.get(name)));
+        forEachTarget(model, config, (layer, target, name) -> model.blocks().get(layer).setProjection(target, modules.get(name)));
         return new LoraAdapter(model, config, modules);
-    }
-
-    static Projection get(LlamaModel.Block block, String target) {
-        return switch (target) {
-            case "q_proj" -> block.q;
-            case "k_proj" -> block.k;
-            case "v_proj" -> block.v;
-            case "o_proj" -> block.o;
-            case "gate_proj" -> block.gate;
-            case "up_proj" -> block.up;
-            case "down_proj" -> block.down;
-            default -> throw new IllegalArgumentException("unknown target module '" + target + "'");
-        };
-    }
-
-    private static void set(LlamaModel.Block block, String target, Projection p) {
-        switch (target) {
-            case "q_proj" -> block.q = p;
-            case "k_proj" -> block.k = p;
-            case "v_proj" -> block.v = p;
-            case "o_proj" -> block.o = p;
-            case "gate_proj" -> block.gate = p;
-            case "up_proj" -> block.up = p;
-            case "down_proj" -> block.down = p;
-            default -> throw new IllegalArgumentException("unknown target module '" + target + "'");
-        }
     }
 
     static boolean sameConfig(LlamaConfig a, LlamaConfig b) { return a.equals(b); }

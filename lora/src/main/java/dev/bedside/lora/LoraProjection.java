@@ -62,20 +62,28 @@ public final class LoraProjection implements Projection {
 
     @Override
     public Var apply(Var x) {
+        if (!enabled) return base.apply(x);
+        float[] mask = training && dropout > 0 ? dropoutMask(x.numel()) : null;
+        // A frozen base weight: one fused op (LoraLinear) writes base and update into one output.
+        if (base instanceof Projection.Frozen(Tensor w)) return LoraLinear.apply(x, w, a, b, scale, mask);
+        return composed(x, mask);
+    }
+
+    /** The same projection built from the general ops (any base): base(x) + scale · (x ⊙ mask) · Aᵀ · Bᵀ. */
+    Var composed(Var x, float[] mask) {
         Var y = base.apply(x);
-        if (!enabled) return y;
-        Var input = training && dropout > 0 ? dropout(x) : x;
+        Var input = mask == null ? x : BasicOps.mul(x, Var.constant(Tensor.of(mask, x.shape())));
         Var update = MatrixOps.linear(MatrixOps.linear(input, a), b);   // [T, r] then [T, out]
         return BasicOps.add(y, BasicOps.scale(update, scale));
     }
 
-    /** Inverted dropout: each element is zeroed with probability p, the rest are scaled by 1 / (1 − p). */
-    private Var dropout(Var x) {
+    /** Inverted dropout's mask: each element is 0 with probability p, otherwise 1 / (1 − p). */
+    float[] dropoutMask(int size) {
         float keep = (float) (1 / (1 - dropout));
-        float[] mask = new float[x.numel()];
+        float[] mask = new float[size];
         SplittableRandom random = RandomStream.next(dropoutSeed);   // replayable under activation checkpointing
         for (int i = 0; i < mask.length; i++) mask[i] = random.nextDouble() < dropout ? 0f : keep;
-        return BasicOps.mul(x, Var.constant(Tensor.of(mask, x.shape())));
+        return mask;
     }
 
     @Override

@@ -201,6 +201,33 @@ class LoraProjectionProperties {
         assertArrayEquals(grads[0], grads[1]);
     }
 
+    /**
+     * With dropout on, the fused op (LoraLinear) against the same projection composed from the general ops
+     * (mul by the mask, two linears, scale, add) with the same mask: outputs and the gradients of x, A and B.
+     */
+    @Property(tries = 30)
+    void fusedDropoutMatchesTheComposedOps(@ForAll long seed, @ForAll @IntRange(min = 1, max = 9) int tokens,
+                                           @ForAll @IntRange(min = 1, max = 40) int in, @ForAll @IntRange(min = 1, max = 40) int out,
+                                           @ForAll @IntRange(min = 1, max = 5) int r, @ForAll @DoubleRange(min = 0.05, max = 0.6) double p) {
+        Autograd.tape().clear();
+        Projection base = new Projection.Frozen(Tensor.uniform(seed, -1, 1, out, in));
+        Tensor aT = Tensor.uniform(seed + 1, -1, 1, r, in), bT = Tensor.uniform(seed + 2, -1, 1, out, r);
+        Tensor xT = Tensor.uniform(seed + 3, -1, 1, tokens, in), weights = Tensor.uniform(seed + 4, -1, 1, tokens, out);
+        float[][] results = new float[2][];
+        for (int run = 0; run < 2; run++) {
+            Var a = Var.param(aT.copy()), b = Var.param(bT.copy()), x = Var.param(xT.copy());
+            LoraProjection lora = new LoraProjection(base, a, b, 1.7, p, seed);
+            lora.setTraining(true);
+            RandomStream.seek(77);
+            Var y = run == 0 ? lora.apply(x) : lora.composed(x, lora.dropoutMask(x.numel()));
+            BasicOps.sum(BasicOps.mul(Var.constant(weights), y)).backward();
+            results[run] = concat(y.value().toFloatArray(), x.grad().toFloatArray(), a.grad().toFloatArray(), b.grad().toFloatArray());
+        }
+        for (int i = 0; i < results[0].length; i++) {
+            assertEquals(results[1][i], results[0][i], 1e-5f * Math.max(1, Math.abs(results[1][i])), "element " + i + " of y, dx, dA, dB");
+        }
+    }
+
     private static float[] concat(float[]... parts) {
         int n = 0;
         for (float[] p : parts) n += p.length;

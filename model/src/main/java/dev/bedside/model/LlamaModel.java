@@ -222,6 +222,34 @@ public final class LlamaModel implements AutoCloseable {
         /** Replaceable so adapters (LoRA) can wrap them. */
         public Projection q, k, v, o, gate, up, down;
 
+        /** The projection a PEFT module name ({@code q_proj} … {@code down_proj}) refers to. */
+        public Projection projection(String module) {
+            return switch (module) {
+                case "q_proj" -> q;
+                case "k_proj" -> k;
+                case "v_proj" -> v;
+                case "o_proj" -> o;
+                case "gate_proj" -> gate;
+                case "up_proj" -> up;
+                case "down_proj" -> down;
+                default -> throw new IllegalArgumentException("unknown target module '" + module + "'");
+            };
+        }
+
+        /** Replaces the projection a PEFT module name refers to (adapters wrap and unwrap them this way). */
+        public void setProjection(String module, Projection projection) {
+            switch (module) {
+                case "q_proj" -> q = projection;
+                case "k_proj" -> k = projection;
+                case "v_proj" -> v = projection;
+                case "o_proj" -> o = projection;
+                case "gate_proj" -> gate = projection;
+                case "up_proj" -> up = projection;
+                case "down_proj" -> down = projection;
+                default -> throw new IllegalArgumentException("unknown target module '" + module + "'");
+            }
+        }
+
         /** {@code leaf}: module name (e.g. "self_attn.q_proj") → how its weight joins the graph. */
         Block(LlamaConfig config, LlamaWeights.Layer w, Function<String, Function<Tensor, Var>> leaf, boolean trainable) {
             heads = config.numAttentionHeads();

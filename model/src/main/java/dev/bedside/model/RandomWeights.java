@@ -13,8 +13,10 @@ import java.util.stream.IntStream;
 
 /**
  * Random weights of any Llama shape, for benchmarks and memory checks without a checkpoint: matrices
- * N(0, 0.02) stored as BF16 off the heap (as a memory-mapped checkpoint would be), norm weights 1.
- * Reproducible from the seed; tensors are filled in parallel, each from its own seed.
+ * N(0, 0.02) stored as BF16 off the heap (as a memory-mapped checkpoint would be), or as F32 arrays on the
+ * heap (as a model trained or merged in full precision is held); norm weights 1.
+ * Reproducible from the seed (the F32 values are the BF16 ones widened); tensors are filled in parallel,
+ * each from its own seed.
  */
 public final class RandomWeights implements AutoCloseable {
     private static final ValueLayout.OfShort U16_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -22,9 +24,16 @@ public final class RandomWeights implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final Map<String, Tensor> tensors = new TreeMap<>();
     private final LlamaConfig config;
+    private final DType dtype;
 
-    public RandomWeights(LlamaConfig config, long seed) {
+    /** BF16 matrices off the heap. */
+    public RandomWeights(LlamaConfig config, long seed) { this(config, seed, DType.BF16); }
+
+    /** Matrices in {@code dtype}: BF16 off the heap, or F32 on the heap. */
+    public RandomWeights(LlamaConfig config, long seed, DType dtype) {
+        if (dtype != DType.BF16 && dtype != DType.F32) throw new IllegalArgumentException("RandomWeights: BF16 or F32, not " + dtype);
         this.config = config;
+        this.dtype = dtype;
         Map<String, int[]> shapes = LlamaLayout.expectedShapes(config);
         String[] names = shapes.keySet().toArray(String[]::new);
         Tensor[] made = new Tensor[names.length];
@@ -39,6 +48,12 @@ public final class RandomWeights implements AutoCloseable {
             return Tensor.of(ones, shape);
         }
         long count = (long) shape[0] * shape[1];
+        if (dtype == DType.F32) {
+            float[] values = new float[Math.toIntExact(count)];
+            SplittableRandom random = new SplittableRandom(seed);
+            for (int i = 0; i < values.length; i++) values[i] = DType.bf16ToFloat(DType.floatToBf16((float) (0.02 * random.nextGaussian())));
+            return Tensor.of(values, shape);
+        }
         MemorySegment segment = arena.allocate(count * 2, 64);
         SplittableRandom random = new SplittableRandom(seed);
         for (long i = 0; i < count; i++) segment.setAtIndex(U16_LE, i, DType.floatToBf16((float) (0.02 * random.nextGaussian())));

@@ -37,7 +37,8 @@ public interface Backend {
      * every projection of a transformer is applied. x [rows, in] F32; w [out, in] as F32 on the heap or as
      * F32, F16 or BF16 in a (memory-mapped) segment, read without ever widening the whole matrix (kernels
      * read it from several threads, so the segment must come from a shared or global arena);
-     * y [rows, out] (written).
+     * y [rows, out] (written). The weight is frozen: a backend may keep a re-laid-out copy of it between
+     * calls, so its values must not change after its first use here (trainable weights go through {@link #gemm}).
      */
     void linear(Tensor x, Tensor w, Tensor y);
 

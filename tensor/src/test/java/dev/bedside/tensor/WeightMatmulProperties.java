@@ -106,6 +106,32 @@ class WeightMatmulProperties {
         assertClose(expected.data(), actual.toFloatArray(), 1e-5 * Math.max(1, in));
     }
 
+    /**
+     * Heap F32 weights are packed once and kept by the fast backend (PackedWeights): products spanning several
+     * KC slices and NC column blocks, repeated with new inputs (the kept copy), and a second view of the same
+     * array at another offset (not the kept one).
+     */
+    @Property(tries = 8)
+    void keptPackedWeightsMatchReference(@ForAll @net.jqwik.api.constraints.IntRange(min = 8, max = 13) int rows,
+                                         @ForAll("deep") int in, @ForAll("wide") int out, @ForAll long seed) {
+        Tensor big = Tensor.uniform(seed, -1, 1, out + 3, in);
+        for (Tensor w : new Tensor[] {big.slice(0, 0, out), big.slice(0, 3, out + 3), big.slice(0, 0, out)}) {
+            for (int repeat = 0; repeat < 2; repeat++) {
+                Tensor x = Tensor.uniform(seed + 1 + repeat, -1, 1, rows, in);
+                Tensor expected = Tensor.zeros(rows, out), actual = Tensor.uniform(seed + 9, -9, 9, rows, out);
+                reference.linear(x, w, expected);
+                fast.linear(x, w, actual);
+                assertClose(expected.data(), actual.data(), 1e-5 * Math.max(1, in));
+            }
+        }
+    }
+
+    @Provide
+    Arbitrary<Integer> deep() { return Arbitraries.oneOf(Arbitraries.of(255, 256, 257, 513), Arbitraries.integers().between(200, 600)); }
+
+    @Provide
+    Arbitrary<Integer> wide() { return Arbitraries.oneOf(Arbitraries.of(1, 31, 32, 33), Arbitraries.integers().between(4090, 4130)); }
+
     @Example
     void mismatchedShapesNameTheOp() {
         var e = assertThrows(ShapeException.class, () -> fast.linear(Tensor.zeros(2, 3), Tensor.zeros(4, 5), Tensor.zeros(2, 4)));

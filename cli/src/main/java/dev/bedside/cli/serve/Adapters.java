@@ -47,21 +47,8 @@ final class Adapters {
             for (String target : LoraConfig.KNOWN_TARGETS) {
                 if (!adapter.config().targetModules().contains(target)) continue;
                 LoraProjection lora = adapter.modules().get(LoraAdapter.moduleName(layer, target));
-                set(block, target, on ? lora : lora.base());
+                block.setProjection(target, on ? lora : lora.base());
             }
-        }
-    }
-
-    private static void set(LlamaModel.Block block, String target, Projection p) {
-        switch (target) {
-            case "q_proj" -> block.q = p;
-            case "k_proj" -> block.k = p;
-            case "v_proj" -> block.v = p;
-            case "o_proj" -> block.o = p;
-            case "gate_proj" -> block.gate = p;
-            case "up_proj" -> block.up = p;
-            case "down_proj" -> block.down = p;
-            default -> throw new IllegalArgumentException("unknown target module '" + target + "'");
         }
     }
 }

@@ -64,6 +64,37 @@ public final class Gemm {
     public static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                             float beta, float[] c, int cOff, int ldc) {
+        gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null);
+    }
+
+    /**
+     * op(B) [k, n] packed once, block by block in the order {@link #gemm} walks them, for a B that never changes
+     * (a frozen weight): products with it then skip the packing. Block (jc, pc) starts at
+     * {@code jc · k + pc · roundUp(cols, NR)} (every column block before it is NC wide, a multiple of NR).
+     */
+    record PackedB(float[] data, int k, int n, int sourceOffset) {
+        static PackedB of(boolean transB, int k, int n, float[] b, int bOff, int ldb) {
+            float[] data = new float[Math.multiplyExact(k, roundUp(n, NR))];
+            float[] block = new float[KC * roundUp(Math.min(NC, n), NR)];
+            PackedB packed = new PackedB(data, k, n, bOff);
+            for (int jc = 0; jc < n; jc += NC) {
+                int cols = Math.min(NC, n - jc), panels = (cols + NR - 1) / NR;
+                for (int pc = 0; pc < k; pc += KC) {
+                    int kc = Math.min(KC, k - pc);
+                    GemmPacking.packB(b, bOff, ldb, transB, pc, kc, jc, cols, 0, panels, block);
+                    System.arraycopy(block, 0, data, packed.offset(jc, pc, cols), kc * panels * NR);
+                }
+            }
+            return packed;
+        }
+
+        int offset(int jc, int pc, int cols) { return jc * k + pc * roundUp(cols, NR); }
+    }
+
+    /** {@link #gemm} with op(B) already packed ({@code packedB} null: packed here, as usual). */
+    static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                     float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                     float beta, float[] c, int cOff, int ldc, PackedB prepacked) {
         if (m == 0 || n == 0) return;
         if (k == 0) {
             scale(m, n, beta, c, cOff, ldc);
@@ -82,8 +113,15 @@ public final class Gemm {
             for (int pc = 0; pc < k; pc += KC) {
                 int p0 = pc, kc = Math.min(KC, k - pc);
                 float betaNow = pc == 0 ? beta : 1f;
-                Block block = new Block(transA, a, aOff, lda, transB, b, bOff, ldb, c, cOff, ldc,
-                        alpha, betaNow, p0, kc, col0, cols, packedB);
+                if (prepacked != null) {
+                    Block block = new Block(transA, a, aOff, lda, c, cOff, ldc, alpha, betaNow, p0, kc, col0, cols,
+                            prepacked.data(), prepacked.offset(jc, pc, cols));
+                    if (threads == 1) block.run(0, m, 0, panels);
+                    else if (splitRows) shareOut(threads, (m + taskRows - 1) / taskRows, t -> block.run(t * taskRows, Math.min(m, (t + 1) * taskRows), 0, panels));
+                    else shareOut(threads, (panels + TASK_PANELS - 1) / TASK_PANELS, t -> block.run(0, m, t * TASK_PANELS, Math.min(panels, (t + 1) * TASK_PANELS)));
+                    continue;
+                }
+                Block block = new Block(transA, a, aOff, lda, c, cOff, ldc, alpha, betaNow, p0, kc, col0, cols, packedB, 0);
                 if (threads == 1) {
                     GemmPacking.packB(b, bOff, ldb, transB, p0, kc, col0, cols, 0, panels, packedB);
                     block.run(0, m, 0, panels);
@@ -106,9 +144,9 @@ public final class Gemm {
     }
 
     /** One KC slice of one NC column block, with op(B) already packed; {@link #run} covers part of it. */
-    private record Block(boolean transA, float[] a, int aOff, int lda, boolean transB, float[] b, int bOff, int ldb,
+    private record Block(boolean transA, float[] a, int aOff, int lda,
                          float[] c, int cOff, int ldc, float alpha, float beta, int p0, int kc, int col0, int cols,
-                         float[] packedB) {
+                         float[] packedB, int bBase) {
 
         /** Rows [rowFrom, rowTo) of C against B panels [panelFrom, panelTo). */
         void run(int rowFrom, int rowTo, int panelFrom, int panelTo) {
@@ -118,7 +156,7 @@ public final class Gemm {
                 float[] packedA = mine.a(roundUp(MC, MR) * KC);
                 GemmPacking.packA(a, aOff, lda, transA, ic, rows, p0, kc, packedA);
                 for (int q = panelFrom; q < panelTo; q++) {
-                    int col = col0 + q * NR, width = Math.min(NR, cols - q * NR), bStart = q * NR * kc;
+                    int col = col0 + q * NR, width = Math.min(NR, cols - q * NR), bStart = bBase + q * NR * kc;
                     for (int ir = 0; ir < rows; ir += MR) {
                         int height = Math.min(MR, rows - ir), cStart = cOff + (ic + ir) * ldc + col;
                         if (height == MR && width == NR) {

@@ -55,7 +55,8 @@ public final class WeightMatmul {
         float[] X = x.data(), Y = y.data();
         int xo = (int) x.offset(), yo = (int) y.offset(), in = s.in(), out = s.out(), rows = s.rows();
         if (w.storage() instanceof Storage.Heap(float[] W)) {
-            Gemm.gemm(false, true, rows, out, in, 1f, X, xo, in, W, (int) w.offset(), in, 0f, Y, yo, out);
+            Gemm.PackedB packed = rows >= GEMM_MIN_ROWS ? PackedWeights.of(W, (int) w.offset(), out, in) : null;
+            Gemm.gemm(false, true, rows, out, in, 1f, X, xo, in, W, (int) w.offset(), in, 0f, Y, yo, out, packed);
         } else if (rows >= GEMM_MIN_ROWS) {
             // Many rows (prefill, training): widen a panel of weight rows, then a full GEMM into y's columns.
             int panelRows = panelRows(in, out);
