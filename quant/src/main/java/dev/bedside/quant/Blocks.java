@@ -7,7 +7,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
-/** What the GGUF block formats share: F16 scales read from little-endian bytes, and the vector species. */
+/** What the GGUF block formats share: F16 scales read from little-endian bytes, shape checks, and the vector species. */
 final class Blocks {
     private Blocks() {}
 
@@ -16,10 +16,6 @@ final class Blocks {
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     /** As many byte lanes as float lanes: one byte load widens to one float vector. */
     static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(F.vectorBitSize() / 4));
-
-    static float scale(MemorySegment blocks, long at) {
-        return Float.float16ToFloat(blocks.get(F16_BITS, at));
-    }
 
     /** Checks shared by the 32-element GGUF formats; returns the expected byte size. */
     static long checkShape(String format, MemorySegment blocks, int rows, int cols, int blockBytes) {

@@ -5,35 +5,34 @@ import dev.bedside.tensor.QuantizedMatrix;
 import java.lang.foreign.MemorySegment;
 
 /**
- * What llama.cpp's 32-element block formats (Q8_0, Q4_0) share: rows of cols/32 blocks in a memory segment,
- * used where they lie (a memory-mapped GGUF file or our own quantizer's output), and the plain dot product
- * the vector kernels are tested against. Each format adds its block layout: decode and dot.
+ * What llama.cpp's 32-element block formats (Q8_0, Q4_0) share: rows of cols/32 blocks, each an F16 scale
+ * and its codes, and the plain dot product the vector kernels are tested against. Each format adds its block
+ * layout: where the blocks are kept, decode and dot.
  */
 abstract sealed class GgufBlockMatrix implements QuantizedMatrix permits Q8_0Matrix, Q4_0Matrix {
     static final int BLOCK_SIZE = 32;
 
-    final MemorySegment blocks;
     final int rows, cols;
-    /** Bytes of one row: cols / 32 blocks. */
-    final long rowBytes;
+    /** Blocks in one row: cols / 32. */
+    final int rowBlocks;
     private final DType dtype;
+    private final long bytes;
 
     GgufBlockMatrix(DType dtype, int blockBytes, MemorySegment blocks, int rows, int cols) {
-        Blocks.checkShape(dtype.name(), blocks, rows, cols, blockBytes);
+        this.bytes = Blocks.checkShape(dtype.name(), blocks, rows, cols, blockBytes);
         this.dtype = dtype;
-        this.blocks = blocks;
         this.rows = rows;
         this.cols = cols;
-        this.rowBytes = (long) cols / BLOCK_SIZE * blockBytes;
+        this.rowBlocks = cols / BLOCK_SIZE;
     }
 
-    /** The raw blocks, row-major, exactly as GGUF stores them. */
-    public MemorySegment blocks() { return blocks; }
+    /** The blocks, row-major, exactly as GGUF stores them. */
+    public abstract MemorySegment blocks();
 
     @Override public DType dtype() { return dtype; }
     @Override public int rows() { return rows; }
     @Override public int cols() { return cols; }
-    @Override public long bytes() { return blocks.byteSize(); }
+    @Override public long bytes() { return bytes; }
 
     /** The plain definition, element by element: the reference the vector loops are tested against. */
     public abstract void decodeScalar(int row, int col, int n, float[] dst, int dstOff);

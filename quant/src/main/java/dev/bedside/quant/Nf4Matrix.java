@@ -250,6 +250,12 @@ public final class Nf4Matrix implements QuantizedMatrix {
         return sum;
     }
 
+    /** The row loop here, not at the caller, so {@link #dot} is inlined into it. */
+    @Override
+    public void dotRows(int start, int end, float[] x, int xOff, float[] y, int yOff) {
+        for (int row = start; row < end; row++) y[yOff + row] = dot(row, x, xOff);
+    }
+
     /** The plain definition of {@link #dot}, for tests. */
     public float dotScalar(int row, float[] x, int xOff) {
         float[] w = new float[cols];

@@ -3,7 +3,6 @@ package dev.bedside.quant;
 import dev.bedside.tensor.DType;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -13,43 +12,70 @@ import static dev.bedside.quant.Blocks.F;
 
 /**
  * GGUF Q8_0, exactly llama.cpp's layout: each row is cols/32 blocks of 34 bytes, an F16 scale d then 32 int8
- * q; weight = d·q. The blocks are used where they lie (a memory-mapped GGUF file or our own quantizer's output).
+ * q; weight = d·q. On load the blocks are split into heap arrays of codes and scales, as {@link Q4_0Matrix}
+ * does and for the same reason.
  */
 public final class Q8_0Matrix extends GgufBlockMatrix {
     public static final int BLOCK_BYTES = 34;
 
+    /** Block b's codes are quants[32·b … 32·b + 31]; its F16 scale is scales[b]; blocks in row-major order. */
+    private final byte[] quants;
+    private final short[] scales;
+
     private Q8_0Matrix(MemorySegment blocks, int rows, int cols) {
         super(DType.Q8_0, BLOCK_BYTES, blocks, rows, cols);
+        long count = blocks.byteSize() / BLOCK_BYTES;
+        if (count * BLOCK_SIZE > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("Q8_0: shape [" + rows + ", " + cols + "] has " + count * BLOCK_SIZE
+                    + " code bytes, more than one Java array holds");
+        }
+        quants = new byte[(int) count * BLOCK_SIZE];
+        scales = new short[(int) count];
+        for (int b = 0; b < count; b++) {
+            long at = (long) b * BLOCK_BYTES;
+            scales[b] = blocks.get(Blocks.F16_BITS, at);
+            MemorySegment.copy(blocks, ValueLayout.JAVA_BYTE, at + 2, quants, b * BLOCK_SIZE, BLOCK_SIZE);
+        }
     }
 
-    /** Wraps rows·cols/32 blocks in row-major order (no copy); cols must be a multiple of 32. */
+    /** Copies rows·cols/32 blocks in row-major order into the matrix; cols must be a multiple of 32. */
     public static Q8_0Matrix of(MemorySegment blocks, int rows, int cols) {
         return new Q8_0Matrix(blocks, rows, cols);
+    }
+
+    /** The blocks interleaved again as GGUF stores them (a new heap segment, for writing files). */
+    @Override
+    public MemorySegment blocks() {
+        MemorySegment out = MemorySegment.ofArray(new byte[scales.length * BLOCK_BYTES]);
+        for (int b = 0; b < scales.length; b++) {
+            long at = (long) b * BLOCK_BYTES;
+            out.set(Blocks.F16_BITS, at, scales[b]);
+            MemorySegment.copy(quants, b * BLOCK_SIZE, out, ValueLayout.JAVA_BYTE, at + 2, BLOCK_SIZE);
+        }
+        return out;
     }
 
     @Override
     public void decodeScalar(int row, int col, int n, float[] dst, int dstOff) {
         Blocks.checkRange("Q8_0", rows, cols, row, col, n);
         for (int i = 0; i < n; i++) {
-            int c = col + i;
-            long at = row * rowBytes + (long) (c / BLOCK_SIZE) * BLOCK_BYTES;
-            dst[dstOff + i] = Blocks.scale(blocks, at) * blocks.get(ValueLayout.JAVA_BYTE, at + 2 + c % BLOCK_SIZE);
+            int c = col + i, block = row * rowBlocks + c / BLOCK_SIZE;
+            dst[dstOff + i] = Float.float16ToFloat(scales[block]) * quants[block * BLOCK_SIZE + c % BLOCK_SIZE];
         }
     }
 
     @Override
     public void decode(int row, int col, int n, float[] dst, int dstOff) {
         Blocks.checkRange("Q8_0", rows, cols, row, col, n);
-        int i = 0;
         // Head up to a block boundary, whole blocks as vectors, then the tail: scalar where not whole.
         int head = Math.min(n, (BLOCK_SIZE - col % BLOCK_SIZE) % BLOCK_SIZE);
         if (head > 0) decodeScalar(row, col, head, dst, dstOff);
-        i = head;
+        int i = head;
         for (; i + BLOCK_SIZE <= n; i += BLOCK_SIZE) {
-            long at = row * rowBytes + (long) ((col + i) / BLOCK_SIZE) * BLOCK_BYTES;
-            FloatVector d = FloatVector.broadcast(F, Blocks.scale(blocks, at));
+            int block = row * rowBlocks + (col + i) / BLOCK_SIZE;
+            FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(scales[block]));
             for (int j = 0; j < BLOCK_SIZE; j += F.length()) {
-                ByteVector q = ByteVector.fromMemorySegment(B, blocks, at + 2 + j, ByteOrder.LITTLE_ENDIAN);
+                ByteVector q = ByteVector.fromArray(B, quants, block * BLOCK_SIZE + j);
                 ((FloatVector) q.convertShape(VectorOperators.B2F, F, 0)).mul(d).intoArray(dst, dstOff + i + j);
             }
         }
@@ -60,15 +86,21 @@ public final class Q8_0Matrix extends GgufBlockMatrix {
     @Override
     public float dot(int row, float[] x, int xOff) {
         FloatVector acc = FloatVector.zero(F);
-        long at = row * rowBytes;
-        for (int b = 0; b < cols; b += BLOCK_SIZE, at += BLOCK_BYTES) {
-            FloatVector block = FloatVector.zero(F);
+        int block = row * rowBlocks;
+        for (int b = 0; b < cols; b += BLOCK_SIZE, block++) {
+            FloatVector sum = FloatVector.zero(F);
             for (int j = 0; j < BLOCK_SIZE; j += F.length()) {
-                ByteVector q = ByteVector.fromMemorySegment(B, blocks, at + 2 + j, ByteOrder.LITTLE_ENDIAN);
-                block = ((FloatVector) q.convertShape(VectorOperators.B2F, F, 0)).fma(FloatVector.fromArray(F, x, xOff + b + j), block);
+                ByteVector q = ByteVector.fromArray(B, quants, block * BLOCK_SIZE + j);
+                sum = ((FloatVector) q.convertShape(VectorOperators.B2F, F, 0)).fma(FloatVector.fromArray(F, x, xOff + b + j), sum);
             }
-            acc = block.fma(FloatVector.broadcast(F, Blocks.scale(blocks, at)), acc);
+            acc = sum.fma(FloatVector.broadcast(F, Float.float16ToFloat(scales[block])), acc);
         }
         return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** The row loop here, not at the caller, so {@link #dot} is inlined into it. */
+    @Override
+    public void dotRows(int start, int end, float[] x, int xOff, float[] y, int yOff) {
+        for (int row = start; row < end; row++) y[yOff + row] = dot(row, x, xOff);
     }
 }

@@ -22,4 +22,13 @@ public interface QuantizedMatrix {
 
     /** Σ_i W[row, i] · x[xOff + i] over the whole row: dequantize-and-multiply without a buffer. */
     float dot(int row, float[] x, int xOff);
+
+    /**
+     * y[yOff + row] = {@link #dot}(row, x, xOff) for rows [start, end): what decoding one token does per thread.
+     * Formats override it with the same loop in their own class, where the call to their {@code dot} is inlined
+     * (here it would be one call site shared by every format).
+     */
+    default void dotRows(int start, int end, float[] x, int xOff, float[] y, int yOff) {
+        for (int row = start; row < end; row++) y[yOff + row] = dot(row, x, xOff);
+    }
 }

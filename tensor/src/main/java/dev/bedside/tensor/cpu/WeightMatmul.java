@@ -68,9 +68,7 @@ public final class WeightMatmul {
             }
         } else if (rows == 1 && w.storage() instanceof Storage.Quantized(QuantizedMatrix m)) {
             // Decoding one token: a fused dequantize-dot per weight row, no buffer at all.
-            Parallel.forRange(out, 64, (start, end) -> {
-                for (int o = start; o < end; o++) Y[yo + o] = m.dot(o, X, xo);
-            });
+            Parallel.forRange(out, 64, (start, end) -> m.dotRows(start, end, X, xo, Y, yo));
         } else if (rows == 1 && w.storage() instanceof Storage.Segment(MemorySegment seg, DType dtype) && dtype == DType.BF16) {
             // Decoding one token from BF16 weights: widen inside the dot product, reading each weight once.
             long base = w.offset() * 2;
