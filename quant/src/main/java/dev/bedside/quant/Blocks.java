@@ -17,6 +17,14 @@ final class Blocks {
     /** As many byte lanes as float lanes: one byte load widens to one float vector. */
     static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(F.vectorBitSize() / 4));
 
+    /**
+     * After a matrix has copied its blocks out of a memory-mapped file, tells the OS it may drop those file pages
+     * from memory (they stay mapped and would come back on access), so the copy does not double the resident size.
+     */
+    static void releaseMapped(MemorySegment blocks) {
+        if (blocks.isMapped()) blocks.unload();
+    }
+
     /** Checks shared by the 32-element GGUF formats; returns the expected byte size. */
     static long checkShape(String format, MemorySegment blocks, int rows, int cols, int blockBytes) {
         if (rows < 0 || cols < 0) throw new IllegalArgumentException(format + ": negative shape [" + rows + ", " + cols + "]");

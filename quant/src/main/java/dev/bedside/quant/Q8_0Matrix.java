@@ -40,7 +40,9 @@ public final class Q8_0Matrix extends GgufBlockMatrix {
 
     /** Copies rows·cols/32 blocks in row-major order into the matrix; cols must be a multiple of 32. */
     public static Q8_0Matrix of(MemorySegment blocks, int rows, int cols) {
-        return new Q8_0Matrix(blocks, rows, cols);
+        Q8_0Matrix matrix = new Q8_0Matrix(blocks, rows, cols);
+        Blocks.releaseMapped(blocks);
+        return matrix;
     }
 
     /** The blocks interleaved again as GGUF stores them (a new heap segment, for writing files). */
