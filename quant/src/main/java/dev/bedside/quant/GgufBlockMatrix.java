@@ -3,6 +3,7 @@ package dev.bedside.quant;
 import dev.bedside.tensor.DType;
 import dev.bedside.tensor.QuantizedMatrix;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * What llama.cpp's 32-element block formats (Q8_0, Q4_0) share: rows of cols/32 blocks, each an F16 scale
@@ -15,19 +16,50 @@ abstract sealed class GgufBlockMatrix implements QuantizedMatrix permits Q8_0Mat
     final int rows, cols;
     /** Blocks in one row: cols / 32. */
     final int rowBlocks;
+    /** Block b's codes are quants[codeBytes·b …]; its F16 scale is scales[b]; blocks in row-major order. */
+    final byte[] quants;
+    final short[] scales;
+    private final int codeBytes;
     private final DType dtype;
     private final long bytes;
 
+    /**
+     * Splits GGUF blocks (an F16 scale, then {@code blockBytes − 2} code bytes) into the two heap arrays the
+     * kernels read; a mapped file's pages are released afterwards (see {@link Blocks#releaseMapped}).
+     */
     GgufBlockMatrix(DType dtype, int blockBytes, MemorySegment blocks, int rows, int cols) {
         this.bytes = Blocks.checkShape(dtype.name(), blocks, rows, cols, blockBytes);
         this.dtype = dtype;
         this.rows = rows;
         this.cols = cols;
         this.rowBlocks = cols / BLOCK_SIZE;
+        this.codeBytes = blockBytes - 2;
+        long count = blocks.byteSize() / blockBytes;
+        if (count * codeBytes > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(dtype + ": shape [" + rows + ", " + cols + "] has " + count * codeBytes
+                    + " code bytes, more than one Java array holds");
+        }
+        quants = new byte[(int) count * codeBytes];
+        scales = new short[(int) count];
+        for (int b = 0; b < count; b++) {
+            long at = (long) b * blockBytes;
+            scales[b] = blocks.get(Blocks.F16_BITS, at);
+            MemorySegment.copy(blocks, ValueLayout.JAVA_BYTE, at + 2, quants, b * codeBytes, codeBytes);
+        }
+        Blocks.releaseMapped(blocks);
     }
 
-    /** The blocks, row-major, exactly as GGUF stores them. */
-    public abstract MemorySegment blocks();
+    /** The blocks, row-major, interleaved again exactly as GGUF stores them (a new heap segment, for writing files). */
+    public MemorySegment blocks() {
+        int blockBytes = codeBytes + 2;
+        MemorySegment out = MemorySegment.ofArray(new byte[scales.length * blockBytes]);
+        for (int b = 0; b < scales.length; b++) {
+            long at = (long) b * blockBytes;
+            out.set(Blocks.F16_BITS, at, scales[b]);
+            MemorySegment.copy(quants, b * codeBytes, out, ValueLayout.JAVA_BYTE, at + 2, codeBytes);
+        }
+        return out;
+    }
 
     @Override public DType dtype() { return dtype; }
     @Override public int rows() { return rows; }

@@ -15,8 +15,8 @@ import static dev.bedside.quant.Blocks.F;
  * bytes; byte j holds element j in its low nibble and element j+16 in its high nibble; weight = d·(q − 8).
  *
  * <p>On load the blocks are split into two heap arrays, the 16 code bytes of every block in {@code quants}
- * and the F16 scales in {@code scales} (the same bytes, so the same memory; a mapped file's pages become
- * clean cache). The decode kernel then reads plain arrays: vector loads from memory segments go through
+ * and the F16 scales in {@code scales} (the same bytes, so the same memory; a mapped file's pages are
+ * released after the copy). The decode kernel then reads plain arrays: vector loads from memory segments go through
  * checks whose type profile is shared by every segment in the program, and with the mapped file and arena
  * copies both flowing through them decoding ran about 1.5× slower.
  */
@@ -25,43 +25,13 @@ public final class Q4_0Matrix extends GgufBlockMatrix {
     /** Code bytes per block: 32 four-bit codes. */
     private static final int CODE_BYTES = 16;
 
-    /** Block b's codes are quants[16·b … 16·b + 15]; its F16 scale is scales[b]; blocks in row-major order. */
-    private final byte[] quants;
-    private final short[] scales;
-
     private Q4_0Matrix(MemorySegment blocks, int rows, int cols) {
         super(DType.Q4_0, BLOCK_BYTES, blocks, rows, cols);
-        long count = blocks.byteSize() / BLOCK_BYTES;
-        if (count * CODE_BYTES > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("Q4_0: shape [" + rows + ", " + cols + "] has " + count * CODE_BYTES
-                    + " code bytes, more than one Java array holds");
-        }
-        quants = new byte[(int) count * CODE_BYTES];
-        scales = new short[(int) count];
-        for (int b = 0; b < count; b++) {
-            long at = (long) b * BLOCK_BYTES;
-            scales[b] = blocks.get(Blocks.F16_BITS, at);
-            MemorySegment.copy(blocks, ValueLayout.JAVA_BYTE, at + 2, quants, b * CODE_BYTES, CODE_BYTES);
-        }
     }
 
     /** Copies rows·cols/32 blocks in row-major order into the matrix; cols must be a multiple of 32. */
     public static Q4_0Matrix of(MemorySegment blocks, int rows, int cols) {
-        Q4_0Matrix matrix = new Q4_0Matrix(blocks, rows, cols);
-        Blocks.releaseMapped(blocks);
-        return matrix;
-    }
-
-    /** The blocks interleaved again as GGUF stores them (a new heap segment, for writing files). */
-    @Override
-    public MemorySegment blocks() {
-        MemorySegment out = MemorySegment.ofArray(new byte[scales.length * BLOCK_BYTES]);
-        for (int b = 0; b < scales.length; b++) {
-            long at = (long) b * BLOCK_BYTES;
-            out.set(Blocks.F16_BITS, at, scales[b]);
-            MemorySegment.copy(quants, b * CODE_BYTES, out, ValueLayout.JAVA_BYTE, at + 2, CODE_BYTES);
-        }
-        return out;
+        return new Q4_0Matrix(blocks, rows, cols);
     }
 
     @Override

@@ -18,43 +18,13 @@ import static dev.bedside.quant.Blocks.F;
 public final class Q8_0Matrix extends GgufBlockMatrix {
     public static final int BLOCK_BYTES = 34;
 
-    /** Block b's codes are quants[32·b … 32·b + 31]; its F16 scale is scales[b]; blocks in row-major order. */
-    private final byte[] quants;
-    private final short[] scales;
-
     private Q8_0Matrix(MemorySegment blocks, int rows, int cols) {
         super(DType.Q8_0, BLOCK_BYTES, blocks, rows, cols);
-        long count = blocks.byteSize() / BLOCK_BYTES;
-        if (count * BLOCK_SIZE > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("Q8_0: shape [" + rows + ", " + cols + "] has " + count * BLOCK_SIZE
-                    + " code bytes, more than one Java array holds");
-        }
-        quants = new byte[(int) count * BLOCK_SIZE];
-        scales = new short[(int) count];
-        for (int b = 0; b < count; b++) {
-            long at = (long) b * BLOCK_BYTES;
-            scales[b] = blocks.get(Blocks.F16_BITS, at);
-            MemorySegment.copy(blocks, ValueLayout.JAVA_BYTE, at + 2, quants, b * BLOCK_SIZE, BLOCK_SIZE);
-        }
     }
 
     /** Copies rows·cols/32 blocks in row-major order into the matrix; cols must be a multiple of 32. */
     public static Q8_0Matrix of(MemorySegment blocks, int rows, int cols) {
-        Q8_0Matrix matrix = new Q8_0Matrix(blocks, rows, cols);
-        Blocks.releaseMapped(blocks);
-        return matrix;
-    }
-
-    /** The blocks interleaved again as GGUF stores them (a new heap segment, for writing files). */
-    @Override
-    public MemorySegment blocks() {
-        MemorySegment out = MemorySegment.ofArray(new byte[scales.length * BLOCK_BYTES]);
-        for (int b = 0; b < scales.length; b++) {
-            long at = (long) b * BLOCK_BYTES;
-            out.set(Blocks.F16_BITS, at, scales[b]);
-            MemorySegment.copy(quants, b * BLOCK_SIZE, out, ValueLayout.JAVA_BYTE, at + 2, BLOCK_SIZE);
-        }
-        return out;
+        return new Q8_0Matrix(blocks, rows, cols);
     }
 
     @Override
