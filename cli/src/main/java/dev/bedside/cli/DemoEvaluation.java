@@ -1,6 +1,7 @@
 package dev.bedside.cli;
 
 import dev.bedside.dpo.data.ChatPairs;
+import dev.bedside.dpo.train.Progress;
 import dev.bedside.eval.Sample;
 import dev.bedside.eval.empathy.EmpathyHeuristic;
 import dev.bedside.eval.report.Reports;
@@ -136,10 +137,9 @@ final class DemoEvaluation {
 
     private void bar(String label, int done, int total, long start) {
         if (progress == null) return;
-        int width = 24, filled = width * done / total;
         double elapsed = (System.nanoTime() - start) / 1e9;
-        progress.print(String.format(Locale.ROOT, "\r%s %d/%d [%s] %.0f s   ", label, done, total,
-                "#".repeat(filled) + "-".repeat(width - filled), elapsed));
+        double eta = done > 0 ? elapsed / done * (total - done) : Double.NaN;
+        progress.print(Progress.line(label, done, total, String.format(Locale.ROOT, "%.0f s", elapsed), eta));
         if (done == total) progress.println();
         progress.flush();
     }
