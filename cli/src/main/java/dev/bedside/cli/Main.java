@@ -1,5 +1,6 @@
 package dev.bedside.cli;
 
+import dev.bedside.tensor.Backends;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -48,6 +49,14 @@ public final class Main {
     }
 
     static int run(String[] args, PrintStream err) {
+        String backendChoice;
+        try {
+            backendChoice = backendOption(args);
+        } catch (UsageException e) {
+            err.println("bedside: " + e.getMessage());
+            return 2;
+        }
+        args = withoutBackendOption(args);
         if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
             usage(err);
             return args.length == 0 ? 2 : 0;
@@ -57,6 +66,14 @@ public final class Main {
             err.println("bedside: unknown command '" + args[0] + "'");
             usage(err);
             return 2;
+        }
+        try {
+            Backends.Selection selection = Backends.select(backendChoice);
+            Backends.use(selection.backend());
+            err.println("bedside: " + selection.message());
+        } catch (RuntimeException e) {
+            err.println("bedside: " + e.getMessage());
+            return 1;
         }
         try {
             return command.run(Arrays.copyOfRange(args, 1, args.length));
@@ -70,8 +87,39 @@ public final class Main {
         }
     }
 
+    /**
+     * The global {@code --backend auto|cpu|tornado} (anywhere on the line, every command takes it); without it
+     * {@code BEDSIDE_BACKEND}, else {@code auto}: TornadoVM when its runtime is present and a device starts,
+     * otherwise the Vector API.
+     */
+    static String backendOption(String[] args) throws UsageException {
+        String choice = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--backend")) {
+                if (i + 1 >= args.length) throw new UsageException("--backend needs a value: auto, cpu or tornado");
+                choice = args[i + 1];
+            } else if (args[i].startsWith("--backend=")) {
+                choice = args[i].substring("--backend=".length());
+            }
+        }
+        if (choice == null) choice = System.getenv().getOrDefault("BEDSIDE_BACKEND", "auto");
+        if (!choice.matches("auto|cpu|tornado|scalar")) {
+            throw new UsageException("--backend expects auto, cpu or tornado, got '" + choice + "'");
+        }
+        return choice;
+    }
+
+    private static String[] withoutBackendOption(String[] args) {
+        java.util.List<String> kept = new java.util.ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--backend")) i++;
+            else if (!args[i].startsWith("--backend=")) kept.add(args[i]);
+        }
+        return kept.toArray(String[]::new);
+    }
+
     private static void usage(PrintStream err) {
-        err.println("usage: bedside <command> [options]");
+        err.println("usage: bedside <command> [options] [--backend auto|cpu|tornado]");
         HELP.values().forEach(h -> err.println("  " + h));
     }
 }

@@ -1,5 +1,6 @@
 package dev.bedside.quant;
 
+import dev.bedside.tensor.BlockCodes;
 import dev.bedside.tensor.DType;
 import dev.bedside.tensor.QuantizedMatrix;
 import java.lang.foreign.MemorySegment;
@@ -59,6 +60,14 @@ abstract sealed class GgufBlockMatrix implements QuantizedMatrix permits Q8_0Mat
             MemorySegment.copy(quants, b * codeBytes, out, ValueLayout.JAVA_BYTE, at + 2, codeBytes);
         }
         return out;
+    }
+
+    /** The codes as they are kept here, each block's F16 scale widened to F32 (exact). */
+    @Override
+    public BlockCodes blockCodes() {
+        float[] wide = new float[scales.length];
+        for (int b = 0; b < scales.length; b++) wide[b] = Float.float16ToFloat(scales[b]);
+        return new BlockCodes(dtype, rows, cols, BLOCK_SIZE, quants.clone(), wide, new float[0]);
     }
 
     @Override public DType dtype() { return dtype; }

@@ -1,5 +1,6 @@
 package dev.bedside.quant;
 
+import dev.bedside.tensor.BlockCodes;
 import dev.bedside.tensor.DType;
 import dev.bedside.tensor.QuantizedMatrix;
 import java.lang.foreign.MemorySegment;
@@ -122,6 +123,15 @@ public final class Nf4Matrix implements QuantizedMatrix {
         int b = Math.toIntExact(block);
         if (absmax != null) return absmax[b];
         return BnbCodes.dynamic(absmaxCodes[b] & 0xFF) * nestedAbsmax[b / NESTED_BLOCK_SIZE] + offset;
+    }
+
+    /** The packed codes as HF stores them and every block's absmax decoded to F32 (double quantization undone). */
+    @Override
+    public BlockCodes blockCodes() {
+        long blocks = (long) rows * cols / BLOCK_SIZE + ((long) rows * cols % BLOCK_SIZE == 0 ? 0 : 1);
+        float[] scales = new float[Math.toIntExact(blocks)];
+        for (int b = 0; b < scales.length; b++) scales[b] = blockAbsmax(b);
+        return new BlockCodes(DType.NF4, rows, cols, BLOCK_SIZE, packed.toArray(ValueLayout.JAVA_BYTE), scales, BnbCodes.nf4());
     }
 
     @Override public DType dtype() { return DType.NF4; }

@@ -20,6 +20,9 @@ public interface Backend {
     /** A short name for logs and benchmark output, e.g. {@code "cpu-vector"}. */
     String name();
 
+    /** What {@code --backend} reports: the name, and for a device backend the device it runs on. */
+    default String description() { return name(); }
+
     // ------------------------------------------------------------------ matrix products
 
     /**

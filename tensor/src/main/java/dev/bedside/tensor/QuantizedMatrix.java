@@ -31,4 +31,12 @@ public interface QuantizedMatrix {
     default void dotRows(int start, int end, float[] x, int xOff, float[] y, int yOff) {
         for (int row = start; row < end; row++) y[yOff + row] = dot(row, x, xOff);
     }
+
+    /**
+     * The codes and F32 block scales a device backend uploads once and keeps resident (a fresh copy; the
+     * matrix itself is unchanged). Formats without a device layout say so.
+     */
+    default BlockCodes blockCodes() {
+        throw new UnsupportedOperationException(dtype() + " has no device layout");
+    }
 }

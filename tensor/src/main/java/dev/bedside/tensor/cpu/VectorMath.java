@@ -83,7 +83,7 @@ public final class VectorMath {
         for (; i < F.loopBound(n); i += LANES) {
             FloatVector.fromArray(F, x, xi + i).fma(a, FloatVector.fromArray(F, y, yi + i)).intoArray(y, yi + i);
         }
-        for (; i < n; i++) y[yi + i] += alpha * x[xi + i];
+        for (; i < n; i++) y[yi + i] = Math.fma(alpha, x[xi + i], y[yi + i]);   // fused like the lanes: one rounding
     }
 
     /** Rows per parallel chunk so that each chunk covers at least ~32K elements of {@code cols} each. */

@@ -1,0 +1,62 @@
+package dev.bedside.tornado;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The compiled graphs of a backend, one per kernel (and per resident weight): a graph is built for buffer sizes
+ * rounded up to powers of two and reused until a call needs more, when it is closed and built again larger. So
+ * a training run with varying sequence lengths compiles each kernel a handful of times, not once per length.
+ */
+final class DevicePlans implements AutoCloseable {
+
+    /** A built graph and its typed buffers (a record per kernel in {@link TornadoBackend}). */
+    interface Compiled extends AutoCloseable {
+        DeviceGraph graph();
+
+        @Override
+        default void close() { graph().close(); }
+    }
+
+    private record Entry(int[] capacities, Compiled compiled) {}
+
+    private final Map<List<Object>, Entry> entries = new HashMap<>();
+
+    /**
+     * The graph for {@code key} whose buffers hold at least {@code needed[i]} elements each; {@code build} gets
+     * the capacities to allocate.
+     */
+    @SuppressWarnings("unchecked")
+    synchronized <T extends Compiled> T get(List<Object> key, int[] needed, Function<int[], T> build) {
+        Entry entry = entries.get(key);
+        if (entry != null && fits(needed, entry.capacities)) return (T) entry.compiled;
+        int[] capacities = new int[needed.length];
+        for (int i = 0; i < needed.length; i++) {
+            int previous = entry == null ? 0 : entry.capacities[i];
+            capacities[i] = Math.max(previous, powerOfTwoAtLeast(needed[i]));
+        }
+        if (entry != null) entry.compiled.close();
+        T compiled = build.apply(capacities);
+        entries.put(key, new Entry(capacities, compiled));
+        return compiled;
+    }
+
+    private static boolean fits(int[] needed, int[] capacities) {
+        for (int i = 0; i < needed.length; i++) if (needed[i] > capacities[i]) return false;
+        return true;
+    }
+
+    static int powerOfTwoAtLeast(int n) {
+        if (n <= 1) return 1;
+        int p = Integer.highestOneBit(n - 1) << 1;
+        return p > 0 ? p : n;   // beyond 2^30: exactly n
+    }
+
+    @Override
+    public synchronized void close() {
+        entries.values().forEach(e -> e.compiled.close());
+        entries.clear();
+    }
+}

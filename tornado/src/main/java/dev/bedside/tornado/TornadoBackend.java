@@ -1,0 +1,493 @@
+package dev.bedside.tornado;
+
+import static dev.bedside.tensor.Checks.lastDim;
+import static dev.bedside.tensor.Checks.requireNumel;
+import static dev.bedside.tensor.Checks.requireSameShape;
+import static dev.bedside.tensor.Checks.requireShape;
+import static dev.bedside.tensor.Checks.requireTargets;
+import static dev.bedside.tensor.Checks.rowsOf;
+import static dev.bedside.tornado.DeviceGraph.copyIn;
+import static dev.bedside.tornado.DeviceGraph.copyOut;
+
+import dev.bedside.tensor.BlockCodes;
+import dev.bedside.tensor.Checks.AttentionShape;
+import dev.bedside.tensor.Checks.GemmShape;
+import dev.bedside.tensor.Checks.LinearShape;
+import dev.bedside.tensor.Checks.RopeShape;
+import dev.bedside.tensor.CpuBackend;
+import dev.bedside.tensor.DType;
+import dev.bedside.tensor.Storage;
+import dev.bedside.tensor.Tensor;
+import dev.bedside.tornado.kernels.AttentionKernels;
+import dev.bedside.tornado.kernels.MatmulKernels;
+import dev.bedside.tornado.kernels.PointwiseKernels;
+import dev.bedside.tornado.kernels.RowKernels;
+import java.util.List;
+import uk.ac.manchester.tornado.api.types.arrays.ByteArray;
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+
+/**
+ * The kernels of training and inference on a TornadoVM device: GEMM, the frozen-weight products (F32, F16,
+ * BF16 and the 4-bit and 8-bit formats, forward and backward), RMSNorm, softmax, the log-probability gather,
+ * rotary embeddings, SwiGLU and causal attention forward and backward. The rest (embedding look-ups, element-wise
+ * adds, encoder kernels) stays on the CPU, which it inherits.
+ *
+ * <p>Frozen weights (the {@code w} of {@link #linear} and {@link #linearBackward}) and the rotary tables are
+ * copied to the device on first use and stay there; 4-bit and 8-bit weights stay in their block format, F16 and
+ * BF16 ones are widened to F32 once. Activations cross on every call: the {@link dev.bedside.tensor.Backend}
+ * contract gives each kernel host arrays.
+ *
+ * <p>A graph's buffers are shared by every call to its kernel, and the device runs one graph at a time anyway,
+ * so the device kernels are {@code synchronized}; what stays on the CPU runs in parallel as before.
+ */
+public final class TornadoBackend extends CpuBackend implements AutoCloseable {
+    private final DevicePlans plans = new DevicePlans();
+    private final String device;
+
+    TornadoBackend(String device) { this.device = device; }
+
+    @Override
+    public String name() { return "tornado"; }
+
+    @Override
+    public String description() { return "tornado (" + device + ")"; }
+
+    /** The device the kernels run on, as TornadoVM names it. */
+    public String device() { return device; }
+
+    /** Frees every compiled graph and resident weight on the device. */
+    @Override
+    public synchronized void close() { plans.close(); }
+
+    /** Identity of a weight's storage: resident copies are keyed by the array or segment itself, not its contents. */
+    private record Identity(Object storage, long offset) {
+        static Identity of(Tensor t) {
+            Object storage = switch (t.storage()) {
+                case Storage.Heap heap -> heap.data();
+                case Storage.Segment segment -> segment.segment();
+                case Storage.Quantized quantized -> quantized.matrix();
+            };
+            return new Identity(storage, t.offset());
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Identity o && o.storage == storage && o.offset == offset;
+        }
+
+        @Override
+        public int hashCode() { return System.identityHashCode(storage) * 31 + Long.hashCode(offset); }
+    }
+
+    // ------------------------------------------------------------------ GEMM and the frozen-weight products
+
+    /** The device copy of a frozen F32, F16 or BF16 tensor (a weight, a RoPE table), widened to F32 once. */
+    private static FloatArray residentF32(Tensor w) {
+        return FloatArray.fromArray(w.isHeapContiguous() && w.offset() == 0 && w.data().length == w.numel()
+                ? w.data() : w.toFloatArray());
+    }
+
+    /** The one-element stand-ins for the operands a matrix kernel does not read (the other kind of weight). */
+    private static final float[] NO_FLOATS = new float[1];
+    private static final byte[] NO_CODES = new byte[1];
+
+    /**
+     * A matrix-product graph: {@code in} (a, x or dy) times a right operand, into {@code out} (c, y or dx). For a frozen
+     * weight the operand is resident (F32, or quantized codes with their scales), and one graph serves all three
+     * uses so the weight is on the device once: the decode matrix-vector product, the forward product and the
+     * backward one, picked by {@code mode} (the other tasks return at once on a single work-group).
+     */
+    private record Matmul(DeviceGraph graph, FloatArray in, FloatArray b, FloatArray out, int format) implements DevicePlans.Compiled {
+                /** A graph for a plain gemm (b crosses every run) or for one resident weight (b == null: take it from w). */
+        static Matmul build(String name, int[] cap, Tensor w) {
+            FloatArray in = new FloatArray(cap[0]), out = new FloatArray(cap[1]);
+            FloatArray b, scales, codeBook;
+            ByteArray codes;
+            int format;
+            if (w != null && w.storage() instanceof Storage.Quantized q) {
+                BlockCodes blocks = q.matrix().blockCodes();
+                format = switch (blocks.dtype()) {
+                    case Q8_0 -> MatmulKernels.Q8_0;
+                    case Q4_0 -> MatmulKernels.Q4_0;
+                    case NF4 -> MatmulKernels.NF4;
+                    default -> throw new IllegalArgumentException(blocks.dtype() + " is not block-quantized");
+                };
+                codes = ByteArray.fromArray(blocks.codes());
+                scales = FloatArray.fromArray(blocks.scales());
+                codeBook = FloatArray.fromArray(blocks.dtype() == DType.NF4 ? blocks.codeBook() : NO_FLOATS);
+                b = FloatArray.fromArray(NO_FLOATS);
+            } else {
+                format = MatmulKernels.F32;
+                b = w != null ? residentF32(w) : new FloatArray(cap[2]);
+                codes = ByteArray.fromArray(NO_CODES);
+                scales = FloatArray.fromArray(NO_FLOATS);
+                codeBook = FloatArray.fromArray(NO_FLOATS);
+            }
+            DeviceGraph g = new DeviceGraph(name).everyRun(in, out).once(codes, scales, codeBook);
+            if (w != null) g.once(b); else g.everyRun(b);
+            g.graph.task("matVec", MatmulKernels::matVec, g.context, in, b, codes, scales, codeBook, out, g.dims)
+                    .task("gemm", MatmulKernels::gemm, g.context, in, b, codes, scales, codeBook, out, g.dims, g.scalars);
+            return new Matmul(g.grid("matVec", 1).grid("gemm", 2).toHost(out), in, b, out, format);
+        }
+
+        /** c = alpha · op(in) · op(b) + beta · c over [m, n, k]. */
+        void gemm(int m, int n, int k, boolean transA, boolean transB, float alpha, float beta) {
+            graph.setDims(m, n, k, transA ? 1 : 0, transB ? 1 : 0, format, MatmulKernels.MODE_GEMM);
+            graph.setScalars(alpha, beta);
+            graph.sizeGroups("matVec", 1, MatmulKernels.ROW_GROUP);   // idle this run
+            graph.size2D("gemm", n, m, MatmulKernels.TILE, MatmulKernels.TILE);
+            graph.run();
+        }
+
+        /** y = W · x for one token, W [out, in]. */
+        void matVec(int out, int in) {
+            graph.setDims(out, in, format, 0, 0, 0, MatmulKernels.MODE_MATVEC);
+            graph.sizeGroups("matVec", out, MatmulKernels.ROW_GROUP);
+            graph.size2D("gemm", 1, 1, MatmulKernels.TILE, MatmulKernels.TILE);   // idle this run
+            graph.run();
+        }
+    }
+
+    @Override
+    public synchronized void gemm(Tensor a, boolean transA, Tensor b, boolean transB, Tensor c, float alpha, float beta) {
+        GemmShape s = GemmShape.of("gemm", a, transA, b, transB, c);
+        if (s.m() == 0 || s.n() == 0) return;
+        Matmul g = plans.get(List.of("gemm"), new int[] {a.numel(), c.numel(), b.numel()}, cap -> Matmul.build("gemm", cap, null));
+        copyIn(a, g.in);
+        copyIn(b, g.b);
+        if (beta != 0f) copyIn(c, g.out);
+        g.gemm(s.m(), s.n(), s.k(), transA, transB, alpha, beta);
+        copyOut(g.out, c);
+    }
+
+    /** The graph of a frozen weight w [out, in], with buffers for at least {@code rows} rows each way. */
+    private Matmul weightGraph(Tensor w, int rows) {
+        int largest = rows * Math.max(w.dim(0), w.dim(1));
+        return plans.get(List.of("weight", Identity.of(w)), new int[] {largest, largest}, cap -> Matmul.build("weight", cap, w));
+    }
+
+    @Override
+    public synchronized void linear(Tensor x, Tensor w, Tensor y) {
+        LinearShape s = LinearShape.of("linear", x, w, y);
+        if (s.rows() == 0 || s.out() == 0) return;
+        Matmul g = weightGraph(w, s.rows());
+        copyIn(x, g.in);
+        if (s.rows() == 1) g.matVec(s.out(), s.in());
+        else g.gemm(s.rows(), s.out(), s.in(), false, true, 1f, 0f);    // y = x · wᵀ
+        copyOut(g.out, y);
+    }
+
+    @Override
+    public synchronized void linearBackward(Tensor dy, Tensor w, Tensor dx) {
+        LinearShape s = LinearShape.of("linearBackward", dx, w, dy);
+        if (s.rows() == 0 || s.in() == 0) return;
+        Matmul g = weightGraph(w, s.rows());
+        copyIn(dy, g.in);
+        copyIn(dx, g.out);
+        g.gemm(s.rows(), s.in(), s.out(), false, false, 1f, 1f);        // dx += dy · w
+        copyOut(g.out, dx);
+    }
+
+    // ------------------------------------------------------------------ RMSNorm
+
+    private record RmsNorm(DeviceGraph graph, FloatArray x, FloatArray w, FloatArray out, FloatArray invRms) implements DevicePlans.Compiled {
+        static RmsNorm build(int[] cap) {
+            FloatArray x = new FloatArray(cap[0]), w = new FloatArray(cap[1]), out = new FloatArray(cap[0]), inv = new FloatArray(cap[2]);
+            DeviceGraph g = new DeviceGraph("rmsNorm").everyRun(x, w);
+            g.graph.task("t", RowKernels::rmsNorm, g.context, x, w, out, inv, g.dims, g.scalars);
+            return new RmsNorm(g.grid("t", 1).toHost(out, inv), x, w, out, inv);
+        }
+    }
+
+    @Override
+    public synchronized void rmsNorm(Tensor x, Tensor weight, float eps, Tensor out, Tensor invRms) {
+        int dim = lastDim(x), rows = rowsOf(x);
+        requireSameShape("rmsNorm", x, out);
+        requireNumel("rmsNorm", dim, weight, x);
+        requireNumel("rmsNorm", rows, invRms, x);
+        if (rows == 0) return;
+        RmsNorm p = plans.get(List.of("rmsNorm"), new int[] {x.numel(), dim, rows}, RmsNorm::build);
+        copyIn(x, p.x);
+        copyIn(weight, p.w);
+        p.graph.setDims(rows, dim);
+        p.graph.setScalars(eps);
+        p.graph.sizeGroups("t", rows, RowKernels.GROUP);
+        p.graph.run();
+        copyOut(p.out, out);
+        copyOut(p.invRms, invRms);
+    }
+
+    private record RmsNormBackward(DeviceGraph graph, FloatArray g, FloatArray x, FloatArray w, FloatArray invRms,
+                                   FloatArray dx, FloatArray dw) implements DevicePlans.Compiled {
+        static RmsNormBackward build(int[] cap) {
+            FloatArray g = new FloatArray(cap[0]), x = new FloatArray(cap[0]), dx = new FloatArray(cap[0]);
+            FloatArray w = new FloatArray(cap[1]), dw = new FloatArray(cap[1]), inv = new FloatArray(cap[2]);
+            DeviceGraph d = new DeviceGraph("rmsNormBackward").everyRun(g, x, w, inv, dx, dw);
+            d.graph.task("rows", RowKernels::rmsNormBackward, d.context, g, x, w, inv, dx, d.dims)
+                    .task("weight", RowKernels::rmsNormWeightGrad, d.context, g, x, inv, dw, d.dims);
+            return new RmsNormBackward(d.grid("rows", 1).grid("weight", 1).toHost(dx, dw), g, x, w, inv, dx, dw);
+        }
+    }
+
+    @Override
+    public synchronized void rmsNormBackward(Tensor dOut, Tensor x, Tensor weight, Tensor invRms, Tensor dx, Tensor dWeight) {
+        int dim = lastDim(x), rows = rowsOf(x);
+        requireSameShape("rmsNormBackward", x, dOut, dx);
+        requireNumel("rmsNormBackward", dim, weight, x);
+        requireNumel("rmsNormBackward", rows, invRms, x);
+        if (dWeight != null) requireNumel("rmsNormBackward", dim, dWeight, x);
+        if (rows == 0) return;
+        RmsNormBackward p = plans.get(List.of("rmsNormBackward"), new int[] {x.numel(), dim, rows}, RmsNormBackward::build);
+        copyIn(dOut, p.g);
+        copyIn(x, p.x);
+        copyIn(weight, p.w);
+        copyIn(invRms, p.invRms);
+        copyIn(dx, p.dx);
+        if (dWeight != null) copyIn(dWeight, p.dw); else p.dw.clear();
+        p.graph.setDims(rows, dim);
+        p.graph.sizeGroups("rows", rows, RowKernels.GROUP);
+        p.graph.size1D("weight", dim);
+        p.graph.run();
+        copyOut(p.dx, dx);
+        if (dWeight != null) copyOut(p.dw, dWeight);
+    }
+
+    // ------------------------------------------------------------------ softmax and the log-prob gather
+
+    private record Softmax(DeviceGraph graph, FloatArray x, FloatArray out) implements DevicePlans.Compiled {
+        static Softmax build(int[] cap) {
+            FloatArray x = new FloatArray(cap[0]), out = new FloatArray(cap[0]);
+            DeviceGraph g = new DeviceGraph("softmax").everyRun(x);
+            g.graph.task("t", RowKernels::softmax, g.context, x, out, g.dims);
+            return new Softmax(g.grid("t", 1).toHost(out), x, out);
+        }
+    }
+
+    @Override
+    public synchronized void softmax(Tensor x, Tensor out) {
+        requireSameShape("softmax", x, out);
+        int cols = lastDim(x), rows = rowsOf(x);
+        if (rows == 0 || cols == 0) return;
+        Softmax p = plans.get(List.of("softmax"), new int[] {x.numel()}, Softmax::build);
+        copyIn(x, p.x);
+        p.graph.setDims(rows, cols);
+        p.graph.sizeGroups("t", rows, RowKernels.GROUP);
+        p.graph.run();
+        copyOut(p.out, out);
+    }
+
+    private record Gather(DeviceGraph graph, FloatArray logits, IntArray targets, FloatArray logProbs, FloatArray logSumExp)
+            implements DevicePlans.Compiled {
+        static Gather build(int[] cap) {
+            FloatArray logits = new FloatArray(cap[0]), lp = new FloatArray(cap[1]), lse = new FloatArray(cap[1]);
+            IntArray targets = new IntArray(cap[1]);
+            DeviceGraph g = new DeviceGraph("logProbGather").everyRun(logits, targets);
+            g.graph.task("t", RowKernels::logProbGather, g.context, logits, targets, lp, lse, g.dims);
+            return new Gather(g.grid("t", 1).toHost(lp, lse), logits, targets, lp, lse);
+        }
+    }
+
+    @Override
+    public synchronized void logProbGather(Tensor logits, int[] targets, Tensor logProbs, Tensor logSumExp) {
+        int vocab = lastDim(logits), rows = rowsOf(logits);
+        requireTargets("logProbGather", targets, rows, vocab, logits);
+        requireNumel("logProbGather", rows, logProbs, logits);
+        requireNumel("logProbGather", rows, logSumExp, logits);
+        if (rows == 0) return;
+        Gather p = plans.get(List.of("logProbGather"), new int[] {logits.numel(), rows}, Gather::build);
+        copyIn(logits, p.logits);
+        copyIn(targets, p.targets);
+        p.graph.setDims(rows, vocab);
+        p.graph.sizeGroups("t", rows, RowKernels.GROUP);
+        p.graph.run();
+        copyOut(p.logProbs, logProbs);
+        copyOut(p.logSumExp, logSumExp);
+    }
+
+    private record GatherBackward(DeviceGraph graph, FloatArray dLogProbs, FloatArray logits, IntArray targets,
+                                  FloatArray logSumExp, FloatArray dLogits) implements DevicePlans.Compiled {
+        static GatherBackward build(int[] cap) {
+            FloatArray logits = new FloatArray(cap[0]), dLogits = new FloatArray(cap[0]);
+            FloatArray dlp = new FloatArray(cap[1]), lse = new FloatArray(cap[1]);
+            IntArray targets = new IntArray(cap[1]);
+            DeviceGraph g = new DeviceGraph("logProbGatherBackward").everyRun(dlp, logits, targets, lse, dLogits);
+            g.graph.task("t", RowKernels::logProbGatherBackward, g.context, dlp, logits, targets, lse, dLogits, g.dims);
+            return new GatherBackward(g.grid("t", 2).toHost(dLogits), dlp, logits, targets, lse, dLogits);
+        }
+    }
+
+    @Override
+    public synchronized void logProbGatherBackward(Tensor dLogProbs, Tensor logits, int[] targets, Tensor logSumExp, Tensor dLogits) {
+        int vocab = lastDim(logits), rows = rowsOf(logits);
+        requireSameShape("logProbGatherBackward", logits, dLogits);
+        requireTargets("logProbGatherBackward", targets, rows, vocab, logits);
+        requireNumel("logProbGatherBackward", rows, dLogProbs, logits);
+        requireNumel("logProbGatherBackward", rows, logSumExp, logits);
+        if (rows == 0) return;
+        GatherBackward p = plans.get(List.of("logProbGatherBackward"), new int[] {logits.numel(), rows}, GatherBackward::build);
+        copyIn(dLogProbs, p.dLogProbs);
+        copyIn(logits, p.logits);
+        copyIn(targets, p.targets);
+        copyIn(logSumExp, p.logSumExp);
+        copyIn(dLogits, p.dLogits);
+        p.graph.setDims(rows, vocab);
+        p.graph.size2D("t", vocab, rows);
+        p.graph.run();
+        copyOut(p.dLogits, dLogits);
+    }
+
+    // ------------------------------------------------------------------ SwiGLU and rotary embeddings
+
+    private record Swiglu(DeviceGraph graph, FloatArray gate, FloatArray up, FloatArray out) implements DevicePlans.Compiled {
+        static Swiglu build(int[] cap) {
+            FloatArray gate = new FloatArray(cap[0]), up = new FloatArray(cap[0]), out = new FloatArray(cap[0]);
+            DeviceGraph g = new DeviceGraph("swiglu").everyRun(gate, up);
+            g.graph.task("t", PointwiseKernels::swiglu, g.context, gate, up, out, g.dims);
+            return new Swiglu(g.grid("t", 1).toHost(out), gate, up, out);
+        }
+    }
+
+    @Override
+    public synchronized void swiglu(Tensor gate, Tensor up, Tensor out) {
+        requireSameShape("swiglu", gate, up, out);
+        int n = gate.numel();
+        if (n == 0) return;
+        Swiglu p = plans.get(List.of("swiglu"), new int[] {n}, Swiglu::build);
+        copyIn(gate, p.gate);
+        copyIn(up, p.up);
+        p.graph.setDims(n);
+        p.graph.size1D("t", n);
+        p.graph.run();
+        copyOut(p.out, out);
+    }
+
+    private record SwigluBackward(DeviceGraph graph, FloatArray dOut, FloatArray gate, FloatArray up, FloatArray dGate,
+                                  FloatArray dUp) implements DevicePlans.Compiled {
+        static SwigluBackward build(int[] cap) {
+            FloatArray dOut = new FloatArray(cap[0]), gate = new FloatArray(cap[0]), up = new FloatArray(cap[0]);
+            FloatArray dGate = new FloatArray(cap[0]), dUp = new FloatArray(cap[0]);
+            DeviceGraph g = new DeviceGraph("swigluBackward").everyRun(dOut, gate, up, dGate, dUp);
+            g.graph.task("t", PointwiseKernels::swigluBackward, g.context, dOut, gate, up, dGate, dUp, g.dims);
+            return new SwigluBackward(g.grid("t", 1).toHost(dGate, dUp), dOut, gate, up, dGate, dUp);
+        }
+    }
+
+    @Override
+    public synchronized void swigluBackward(Tensor dOut, Tensor gate, Tensor up, Tensor dGate, Tensor dUp) {
+        requireSameShape("swigluBackward", gate, up, dOut, dGate, dUp);
+        int n = gate.numel();
+        if (n == 0) return;
+        SwigluBackward p = plans.get(List.of("swigluBackward"), new int[] {n}, SwigluBackward::build);
+        copyIn(dOut, p.dOut);
+        copyIn(gate, p.gate);
+        copyIn(up, p.up);
+        copyIn(dGate, p.dGate);
+        copyIn(dUp, p.dUp);
+        p.graph.setDims(n);
+        p.graph.size1D("t", n);
+        p.graph.run();
+        copyOut(p.dGate, dGate);
+        copyOut(p.dUp, dUp);
+    }
+
+    private record Rope(DeviceGraph graph, FloatArray x, IntArray positions) implements DevicePlans.Compiled {
+        /** The cos and sin tables are resident: a model's tables are built once and never change. */
+        static Rope build(Tensor cos, Tensor sin, int[] cap) {
+            FloatArray x = new FloatArray(cap[0]), c = residentF32(cos), s = residentF32(sin);
+            IntArray positions = new IntArray(cap[1]);
+            DeviceGraph g = new DeviceGraph("rope").once(c, s).everyRun(x, positions);
+            g.graph.task("t", PointwiseKernels::rope, g.context, x, positions, c, s, g.dims);
+            return new Rope(g.grid("t", 2).toHost(x), x, positions);
+        }
+    }
+
+    @Override
+    public synchronized void rope(Tensor x, int heads, int headDim, int[] positions, Tensor cos, Tensor sin, boolean inverse) {
+        RopeShape.check(x, heads, headDim, positions, cos, sin);
+        if (positions.length == 0) return;
+        Rope p = plans.get(List.of("rope", Identity.of(cos), Identity.of(sin)), new int[] {x.numel(), positions.length},
+                cap -> Rope.build(cos, sin, cap));
+        copyIn(x, p.x);
+        copyIn(positions, p.positions);
+        p.graph.setDims(positions.length, heads, headDim, headDim / 2, inverse ? 1 : 0);
+        p.graph.size2D("t", heads * (headDim / 2), positions.length);
+        p.graph.run();
+        copyOut(p.x, x);
+    }
+
+    // ------------------------------------------------------------------ attention
+
+    private record Attention(DeviceGraph graph, FloatArray q, FloatArray k, FloatArray v, FloatArray out,
+                             FloatArray logSumExp) implements DevicePlans.Compiled {
+        static Attention build(int[] cap) {
+            FloatArray q = new FloatArray(cap[0]), out = new FloatArray(cap[0]), k = new FloatArray(cap[1]);
+            FloatArray v = new FloatArray(cap[1]), lse = new FloatArray(cap[2]);
+            DeviceGraph g = new DeviceGraph("attention").everyRun(q, k, v);
+            g.graph.task("t", AttentionKernels::attention, g.context, q, k, v, out, lse, g.dims);
+            return new Attention(g.grid("t", 2).toHost(out, lse), q, k, v, out, lse);
+        }
+    }
+
+    @Override
+    public synchronized void attention(Tensor q, Tensor k, Tensor v, int heads, int kvHeads, Tensor out, Tensor logSumExp) {
+        AttentionShape s = AttentionShape.of("attention", q, k, v, heads, kvHeads);
+        requireSameShape("attention", q, out);
+        requireShape("attention", new int[] {heads, s.tq()}, logSumExp);
+        if (s.tq() == 0) return;
+        Attention p = plans.get(List.of("attention"), new int[] {q.numel(), k.numel(), heads * s.tq()}, Attention::build);
+        copyIn(q, p.q);
+        copyIn(k, p.k);
+        copyIn(v, p.v);
+        p.graph.setDims(s.tq(), s.tk(), heads, kvHeads, s.headDim());
+        p.graph.size2D("t", heads, s.tq(), 1, 1);
+        p.graph.run();
+        copyOut(p.out, out);
+        copyOut(p.logSumExp, logSumExp);
+    }
+
+    private record AttentionBackward(DeviceGraph graph, FloatArray dOut, FloatArray q, FloatArray k, FloatArray v,
+                                     FloatArray out, FloatArray logSumExp, FloatArray dq, FloatArray dk, FloatArray dv)
+            implements DevicePlans.Compiled {
+        static AttentionBackward build(int[] cap) {
+            FloatArray dOut = new FloatArray(cap[0]), q = new FloatArray(cap[0]), out = new FloatArray(cap[0]), dq = new FloatArray(cap[0]);
+            FloatArray k = new FloatArray(cap[1]), v = new FloatArray(cap[1]), dk = new FloatArray(cap[1]), dv = new FloatArray(cap[1]);
+            FloatArray lse = new FloatArray(cap[2]), rowDots = new FloatArray(cap[2]);   // rowDots never leaves the device
+            DeviceGraph g = new DeviceGraph("attentionBackward").everyRun(dOut, q, k, v, out, lse, dq, dk, dv);
+            g.graph.task("rowDots", AttentionKernels::rowDots, g.context, dOut, out, rowDots, g.dims)
+                    .task("query", AttentionKernels::backwardQuery, g.context, dOut, q, k, v, lse, rowDots, dq, g.dims)
+                    .task("keyValue", AttentionKernels::backwardKeyValue, g.context, dOut, q, k, v, lse, rowDots, dk, dv, g.dims);
+            g.grid("rowDots", 2).grid("query", 2).grid("keyValue", 2).toHost(dq, dk, dv);
+            return new AttentionBackward(g, dOut, q, k, v, out, lse, dq, dk, dv);
+        }
+    }
+
+    @Override
+    public synchronized void attentionBackward(Tensor dOut, Tensor q, Tensor k, Tensor v, Tensor out, Tensor logSumExp,
+                                  int heads, int kvHeads, Tensor dq, Tensor dk, Tensor dv) {
+        AttentionShape s = AttentionShape.of("attentionBackward", q, k, v, heads, kvHeads);
+        requireSameShape("attentionBackward", q, dOut, out, dq);
+        requireSameShape("attentionBackward", k, dk, v, dv);
+        requireShape("attentionBackward", new int[] {heads, s.tq()}, logSumExp);
+        if (s.tq() == 0) return;
+        AttentionBackward p = plans.get(List.of("attentionBackward"), new int[] {q.numel(), k.numel(), heads * s.tq()},
+                AttentionBackward::build);
+        copyIn(dOut, p.dOut);
+        copyIn(q, p.q);
+        copyIn(k, p.k);
+        copyIn(v, p.v);
+        copyIn(out, p.out);
+        copyIn(logSumExp, p.logSumExp);
+        copyIn(dq, p.dq);
+        copyIn(dk, p.dk);
+        copyIn(dv, p.dv);
+        p.graph.setDims(s.tq(), s.tk(), heads, kvHeads, s.headDim());
+        p.graph.size2D("rowDots", heads, s.tq(), 1, 1);
+        p.graph.size2D("query", heads, s.tq(), 1, 1);
+        p.graph.size2D("keyValue", kvHeads, s.tk(), 1, 1);
+        p.graph.run();
+        copyOut(p.dq, dq);
+        copyOut(p.dk, dk);
+        copyOut(p.dv, dv);
+    }
+}
