@@ -95,6 +95,47 @@ public final class Checks {
         }
     }
 
+    /** Rows and row length of a checked row-wise kernel (RMSNorm, the log-prob gather), forward or backward. */
+    public record RowShape(int rows, int cols) {
+        /** x, out [rows, dim]; weight [dim]; invRms [rows]. */
+        public static RowShape rmsNorm(Tensor x, Tensor weight, Tensor out, Tensor invRms) {
+            int dim = lastDim(x), rows = rowsOf(x);
+            requireNumel("rmsNorm", dim, weight, x);
+            requireSameShape("rmsNorm", x, out);
+            requireNumel("rmsNorm", rows, invRms, x);
+            return new RowShape(rows, dim);
+        }
+
+        /** As the forward, with dOut and dx shaped as x and dWeight (if any) as weight. */
+        public static RowShape rmsNormBackward(Tensor dOut, Tensor x, Tensor weight, Tensor invRms, Tensor dx, Tensor dWeight) {
+            int dim = lastDim(x), rows = rowsOf(x);
+            requireSameShape("rmsNormBackward", x, dOut, dx);
+            requireNumel("rmsNormBackward", dim, weight, x);
+            requireNumel("rmsNormBackward", rows, invRms, x);
+            if (dWeight != null) requireNumel("rmsNormBackward", dim, dWeight, x);
+            return new RowShape(rows, dim);
+        }
+
+        /** logits [rows, vocab]; a target per row (or -1); logProbs and logSumExp [rows]. */
+        public static RowShape logProbGather(Tensor logits, int[] targets, Tensor logProbs, Tensor logSumExp) {
+            int vocab = lastDim(logits), rows = rowsOf(logits);
+            requireTargets("logProbGather", targets, rows, vocab, logits);
+            requireNumel("logProbGather", rows, logProbs, logits);
+            requireNumel("logProbGather", rows, logSumExp, logits);
+            return new RowShape(rows, vocab);
+        }
+
+        /** As the forward, with dLogits shaped as logits. */
+        public static RowShape logProbGatherBackward(Tensor dLogProbs, Tensor logits, int[] targets, Tensor logSumExp, Tensor dLogits) {
+            int vocab = lastDim(logits), rows = rowsOf(logits);
+            requireSameShape("logProbGatherBackward", logits, dLogits);
+            requireTargets("logProbGatherBackward", targets, rows, vocab, logits);
+            requireNumel("logProbGatherBackward", rows, dLogProbs, logits);
+            requireNumel("logProbGatherBackward", rows, logSumExp, logits);
+            return new RowShape(rows, vocab);
+        }
+    }
+
     /** Lengths of a checked attention call. */
     public record AttentionShape(int tq, int tk, int headDim) {
         public static AttentionShape of(String op, Tensor q, Tensor k, Tensor v, int heads, int kvHeads) {
@@ -109,6 +150,24 @@ public final class Checks {
                         + heads + ", kvHeads=" + kvHeads + ")", q.shape(), k.shape(), v.shape());
             }
             return new AttentionShape(q.dim(0), k.dim(0), d);
+        }
+
+        /** A causal attention forward: out shaped as q, logSumExp [heads, tq]. */
+        public static AttentionShape forward(Tensor q, Tensor k, Tensor v, int heads, int kvHeads, Tensor out, Tensor logSumExp) {
+            AttentionShape s = of("attention", q, k, v, heads, kvHeads);
+            requireSameShape("attention", q, out);
+            requireShape("attention", new int[] {heads, s.tq()}, logSumExp);
+            return s;
+        }
+
+        /** Its backward: dOut, out and dq shaped as q; dk and dv as k. */
+        public static AttentionShape backward(Tensor dOut, Tensor q, Tensor k, Tensor v, Tensor out, Tensor logSumExp,
+                                              int heads, int kvHeads, Tensor dq, Tensor dk, Tensor dv) {
+            AttentionShape s = of("attentionBackward", q, k, v, heads, kvHeads);
+            requireSameShape("attentionBackward", q, dOut, out, dq);
+            requireSameShape("attentionBackward", k, dk, v, dv);
+            requireShape("attentionBackward", new int[] {heads, s.tq()}, logSumExp);
+            return s;
         }
 
         /** Checks of a bidirectional attention call: the first {@code keys} keys are real, bias is null or [heads, tq, tk]. */

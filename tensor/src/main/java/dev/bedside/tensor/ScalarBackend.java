@@ -82,10 +82,8 @@ public class ScalarBackend implements Backend {
 
     @Override
     public void rmsNorm(Tensor x, Tensor weight, float eps, Tensor out, Tensor invRms) {
-        int dim = lastDim(x), rows = rowsOf(x);
-        requireNumel("rmsNorm", dim, weight, x);
-        requireSameShape("rmsNorm", x, out);
-        requireNumel("rmsNorm", rows, invRms, x);
+        RowShape shape = RowShape.rmsNorm(x, weight, out, invRms);
+        int dim = shape.cols(), rows = shape.rows();
         float[] X = x.data(), W = weight.data(), O = out.data(), R = invRms.data();
         for (int r = 0; r < rows; r++) {
             int row = (int) x.offset() + r * dim, outRow = (int) out.offset() + r * dim;
@@ -99,11 +97,8 @@ public class ScalarBackend implements Backend {
 
     @Override
     public void rmsNormBackward(Tensor dOut, Tensor x, Tensor weight, Tensor invRms, Tensor dx, Tensor dWeight) {
-        int dim = lastDim(x), rows = rowsOf(x);
-        requireSameShape("rmsNormBackward", x, dOut, dx);
-        requireNumel("rmsNormBackward", dim, weight, x);
-        requireNumel("rmsNormBackward", rows, invRms, x);
-        if (dWeight != null) requireNumel("rmsNormBackward", dim, dWeight, x);
+        RowShape shape = RowShape.rmsNormBackward(dOut, x, weight, invRms, dx, dWeight);
+        int dim = shape.cols(), rows = shape.rows();
         float[] X = x.data(), W = weight.data(), G = dOut.data(), R = invRms.data(), DX = dx.data();
         int wo = (int) weight.offset();
         for (int r = 0; r < rows; r++) {
@@ -181,10 +176,8 @@ public class ScalarBackend implements Backend {
 
     @Override
     public void logProbGather(Tensor logits, int[] targets, Tensor logProbs, Tensor logSumExp) {
-        int vocab = lastDim(logits), rows = rowsOf(logits);
-        requireTargets("logProbGather", targets, rows, vocab, logits);
-        requireNumel("logProbGather", rows, logProbs, logits);
-        requireNumel("logProbGather", rows, logSumExp, logits);
+        RowShape shape = RowShape.logProbGather(logits, targets, logProbs, logSumExp);
+        int vocab = shape.cols(), rows = shape.rows();
         float[] X = logits.data(), LP = logProbs.data(), LSE = logSumExp.data();
         for (int r = 0; r < rows; r++) {
             int xi = (int) logits.offset() + r * vocab;
@@ -196,11 +189,8 @@ public class ScalarBackend implements Backend {
 
     @Override
     public void logProbGatherBackward(Tensor dLogProbs, Tensor logits, int[] targets, Tensor logSumExp, Tensor dLogits) {
-        int vocab = lastDim(logits), rows = rowsOf(logits);
-        requireSameShape("logProbGatherBackward", logits, dLogits);
-        requireTargets("logProbGatherBackward", targets, rows, vocab, logits);
-        requireNumel("logProbGatherBackward", rows, dLogProbs, logits);
-        requireNumel("logProbGatherBackward", rows, logSumExp, logits);
+        RowShape shape = RowShape.logProbGatherBackward(dLogProbs, logits, targets, logSumExp, dLogits);
+        int vocab = shape.cols(), rows = shape.rows();
         float[] X = logits.data(), G = dLogProbs.data(), LSE = logSumExp.data(), D = dLogits.data();
         for (int r = 0; r < rows; r++) {
             if (targets[r] < 0) continue;
@@ -351,9 +341,7 @@ public class ScalarBackend implements Backend {
 
     @Override
     public void attention(Tensor q, Tensor k, Tensor v, int heads, int kvHeads, Tensor out, Tensor logSumExp) {
-        AttentionShape s = AttentionShape.of("attention", q, k, v, heads, kvHeads);
-        requireSameShape("attention", q, out);
-        requireShape("attention", new int[] {heads, s.tq()}, logSumExp);
+        AttentionShape s = AttentionShape.forward(q, k, v, heads, kvHeads, out, logSumExp);
         float[] Q = q.data(), K = k.data(), V = v.data(), O = out.data(), L = logSumExp.data();
         int d = s.headDim();
         double scale = 1.0 / Math.sqrt(d);
@@ -388,10 +376,7 @@ public class ScalarBackend implements Backend {
     @Override
     public void attentionBackward(Tensor dOut, Tensor q, Tensor k, Tensor v, Tensor out, Tensor logSumExp,
                                   int heads, int kvHeads, Tensor dq, Tensor dk, Tensor dv) {
-        AttentionShape s = AttentionShape.of("attentionBackward", q, k, v, heads, kvHeads);
-        requireSameShape("attentionBackward", q, dOut, out, dq);
-        requireSameShape("attentionBackward", k, dk, v, dv);
-        requireShape("attentionBackward", new int[] {heads, s.tq()}, logSumExp);
+        AttentionShape s = AttentionShape.backward(dOut, q, k, v, out, logSumExp, heads, kvHeads, dq, dk, dv);
         float[] G = dOut.data(), Q = q.data(), K = k.data(), V = v.data(), O = out.data(), L = logSumExp.data();
         float[] DQ = dq.data(), DK = dk.data(), DV = dv.data();
         int d = s.headDim();

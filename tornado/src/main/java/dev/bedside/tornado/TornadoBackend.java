@@ -1,10 +1,7 @@
 package dev.bedside.tornado;
 
 import static dev.bedside.tensor.Checks.lastDim;
-import static dev.bedside.tensor.Checks.requireNumel;
 import static dev.bedside.tensor.Checks.requireSameShape;
-import static dev.bedside.tensor.Checks.requireShape;
-import static dev.bedside.tensor.Checks.requireTargets;
 import static dev.bedside.tensor.Checks.rowsOf;
 import static dev.bedside.tornado.DeviceGraph.copyIn;
 import static dev.bedside.tornado.DeviceGraph.copyOut;
@@ -14,6 +11,7 @@ import dev.bedside.tensor.Checks.AttentionShape;
 import dev.bedside.tensor.Checks.GemmShape;
 import dev.bedside.tensor.Checks.LinearShape;
 import dev.bedside.tensor.Checks.RopeShape;
+import dev.bedside.tensor.Checks.RowShape;
 import dev.bedside.tensor.CpuBackend;
 import dev.bedside.tensor.DType;
 import dev.bedside.tensor.Storage;
@@ -202,10 +200,8 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
 
     @Override
     public synchronized void rmsNorm(Tensor x, Tensor weight, float eps, Tensor out, Tensor invRms) {
-        int dim = lastDim(x), rows = rowsOf(x);
-        requireSameShape("rmsNorm", x, out);
-        requireNumel("rmsNorm", dim, weight, x);
-        requireNumel("rmsNorm", rows, invRms, x);
+        RowShape shape = RowShape.rmsNorm(x, weight, out, invRms);
+        int dim = shape.cols(), rows = shape.rows();
         if (rows == 0) return;
         RmsNorm p = plans.get(List.of("rmsNorm"), new int[] {x.numel(), dim, rows}, RmsNorm::build);
         copyIn(x, p.x);
@@ -232,11 +228,8 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
 
     @Override
     public synchronized void rmsNormBackward(Tensor dOut, Tensor x, Tensor weight, Tensor invRms, Tensor dx, Tensor dWeight) {
-        int dim = lastDim(x), rows = rowsOf(x);
-        requireSameShape("rmsNormBackward", x, dOut, dx);
-        requireNumel("rmsNormBackward", dim, weight, x);
-        requireNumel("rmsNormBackward", rows, invRms, x);
-        if (dWeight != null) requireNumel("rmsNormBackward", dim, dWeight, x);
+        RowShape shape = RowShape.rmsNormBackward(dOut, x, weight, invRms, dx, dWeight);
+        int dim = shape.cols(), rows = shape.rows();
         if (rows == 0) return;
         RmsNormBackward p = plans.get(List.of("rmsNormBackward"), new int[] {x.numel(), dim, rows}, RmsNormBackward::build);
         copyIn(dOut, p.g);
@@ -290,10 +283,8 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
 
     @Override
     public synchronized void logProbGather(Tensor logits, int[] targets, Tensor logProbs, Tensor logSumExp) {
-        int vocab = lastDim(logits), rows = rowsOf(logits);
-        requireTargets("logProbGather", targets, rows, vocab, logits);
-        requireNumel("logProbGather", rows, logProbs, logits);
-        requireNumel("logProbGather", rows, logSumExp, logits);
+        RowShape shape = RowShape.logProbGather(logits, targets, logProbs, logSumExp);
+        int vocab = shape.cols(), rows = shape.rows();
         if (rows == 0) return;
         Gather p = plans.get(List.of("logProbGather"), new int[] {logits.numel(), rows}, Gather::build);
         copyIn(logits, p.logits);
@@ -319,11 +310,8 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
 
     @Override
     public synchronized void logProbGatherBackward(Tensor dLogProbs, Tensor logits, int[] targets, Tensor logSumExp, Tensor dLogits) {
-        int vocab = lastDim(logits), rows = rowsOf(logits);
-        requireSameShape("logProbGatherBackward", logits, dLogits);
-        requireTargets("logProbGatherBackward", targets, rows, vocab, logits);
-        requireNumel("logProbGatherBackward", rows, dLogProbs, logits);
-        requireNumel("logProbGatherBackward", rows, logSumExp, logits);
+        RowShape shape = RowShape.logProbGatherBackward(dLogProbs, logits, targets, logSumExp, dLogits);
+        int vocab = shape.cols(), rows = shape.rows();
         if (rows == 0) return;
         GatherBackward p = plans.get(List.of("logProbGatherBackward"), new int[] {logits.numel(), rows}, GatherBackward::build);
         copyIn(dLogProbs, p.dLogProbs);
@@ -431,9 +419,7 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
 
     @Override
     public synchronized void attention(Tensor q, Tensor k, Tensor v, int heads, int kvHeads, Tensor out, Tensor logSumExp) {
-        AttentionShape s = AttentionShape.of("attention", q, k, v, heads, kvHeads);
-        requireSameShape("attention", q, out);
-        requireShape("attention", new int[] {heads, s.tq()}, logSumExp);
+        AttentionShape s = AttentionShape.forward(q, k, v, heads, kvHeads, out, logSumExp);
         if (s.tq() == 0) return;
         Attention p = plans.get(List.of("attention"), new int[] {q.numel(), k.numel(), heads * s.tq()}, Attention::build);
         copyIn(q, p.q);
@@ -465,10 +451,7 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
     @Override
     public synchronized void attentionBackward(Tensor dOut, Tensor q, Tensor k, Tensor v, Tensor out, Tensor logSumExp,
                                   int heads, int kvHeads, Tensor dq, Tensor dk, Tensor dv) {
-        AttentionShape s = AttentionShape.of("attentionBackward", q, k, v, heads, kvHeads);
-        requireSameShape("attentionBackward", q, dOut, out, dq);
-        requireSameShape("attentionBackward", k, dk, v, dv);
-        requireShape("attentionBackward", new int[] {heads, s.tq()}, logSumExp);
+        AttentionShape s = AttentionShape.backward(dOut, q, k, v, out, logSumExp, heads, kvHeads, dq, dk, dv);
         if (s.tq() == 0) return;
         AttentionBackward p = plans.get(List.of("attentionBackward"), new int[] {q.numel(), k.numel(), heads * s.tq()},
                 AttentionBackward::build);

@@ -25,9 +25,7 @@ public final class AttentionKernels {
     private static final int TRANSPOSE_FROM_ROWS = 16;
 
     public static void attention(Tensor q, Tensor k, Tensor v, int heads, int kvHeads, Tensor out, Tensor logSumExp) {
-        AttentionShape s = AttentionShape.of("attention", q, k, v, heads, kvHeads);
-        requireSameShape("attention", q, out);
-        requireShape("attention", new int[] {heads, s.tq()}, logSumExp);
+        AttentionShape s = AttentionShape.forward(q, k, v, heads, kvHeads, out, logSumExp);
         float[] Q = q.data(), K = k.data(), V = v.data(), O = out.data(), L = logSumExp.data();
         int qo = (int) q.offset(), ko = (int) k.offset(), vo = (int) v.offset(), oo = (int) out.offset(), lo = (int) logSumExp.offset();
         int tq = s.tq(), tk = s.tk(), d = s.headDim(), kvWidth = kvHeads * d;
@@ -57,10 +55,7 @@ public final class AttentionKernels {
 
     public static void attentionBackward(Tensor dOut, Tensor q, Tensor k, Tensor v, Tensor out, Tensor logSumExp,
                                          int heads, int kvHeads, Tensor dq, Tensor dk, Tensor dv) {
-        AttentionShape s = AttentionShape.of("attentionBackward", q, k, v, heads, kvHeads);
-        requireSameShape("attentionBackward", q, dOut, out, dq);
-        requireSameShape("attentionBackward", k, dk, v, dv);
-        requireShape("attentionBackward", new int[] {heads, s.tq()}, logSumExp);
+        AttentionShape s = AttentionShape.backward(dOut, q, k, v, out, logSumExp, heads, kvHeads, dq, dk, dv);
         float[] G = dOut.data(), Q = q.data(), K = k.data(), V = v.data(), O = out.data(), L = logSumExp.data();
         float[] DQ = dq.data(), DK = dk.data(), DV = dv.data();
         int go = (int) dOut.offset(), qo = (int) q.offset(), ko = (int) k.offset(), vo = (int) v.offset(), oo = (int) out.offset(),

@@ -14,10 +14,8 @@ public final class NormKernels {
     private NormKernels() {}
 
     public static void rmsNorm(Tensor x, Tensor weight, float eps, Tensor out, Tensor invRms) {
-        int dim = lastDim(x), rows = rowsOf(x);
-        requireNumel("rmsNorm", dim, weight, x);
-        requireSameShape("rmsNorm", x, out);
-        requireNumel("rmsNorm", rows, invRms, x);
+        RowShape shape = RowShape.rmsNorm(x, weight, out, invRms);
+        int dim = shape.cols(), rows = shape.rows();
         float[] X = x.data(), W = weight.data(), O = out.data(), R = invRms.data();
         int xo = (int) x.offset(), wo = (int) weight.offset(), oo = (int) out.offset(), ro = (int) invRms.offset();
         Parallel.forRange(rows, VectorMath.rowGrain(dim), (start, end) -> {
@@ -35,11 +33,8 @@ public final class NormKernels {
     }
 
     public static void rmsNormBackward(Tensor dOut, Tensor x, Tensor weight, Tensor invRms, Tensor dx, Tensor dWeight) {
-        int dim = lastDim(x), rows = rowsOf(x);
-        requireSameShape("rmsNormBackward", x, dOut, dx);
-        requireNumel("rmsNormBackward", dim, weight, x);
-        requireNumel("rmsNormBackward", rows, invRms, x);
-        if (dWeight != null) requireNumel("rmsNormBackward", dim, dWeight, x);
+        RowShape shape = RowShape.rmsNormBackward(dOut, x, weight, invRms, dx, dWeight);
+        int dim = shape.cols(), rows = shape.rows();
         float[] X = x.data(), W = weight.data(), G = dOut.data(), R = invRms.data(), DX = dx.data();
         int xo = (int) x.offset(), wo = (int) weight.offset(), go = (int) dOut.offset(), ro = (int) invRms.offset(),
                 dxo = (int) dx.offset();

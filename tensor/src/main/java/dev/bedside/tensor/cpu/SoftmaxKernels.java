@@ -85,10 +85,8 @@ public final class SoftmaxKernels {
     }
 
     public static void logProbGather(Tensor logits, int[] targets, Tensor logProbs, Tensor logSumExp) {
-        int vocab = lastDim(logits), rows = rowsOf(logits);
-        requireTargets("logProbGather", targets, rows, vocab, logits);
-        requireNumel("logProbGather", rows, logProbs, logits);
-        requireNumel("logProbGather", rows, logSumExp, logits);
+        RowShape shape = RowShape.logProbGather(logits, targets, logProbs, logSumExp);
+        int vocab = shape.cols(), rows = shape.rows();
         float[] X = logits.data(), LP = logProbs.data(), LSE = logSumExp.data();
         int xo = (int) logits.offset(), lpo = (int) logProbs.offset(), lseo = (int) logSumExp.offset();
         Parallel.forRange(rows, VectorMath.rowGrain(vocab), (start, end) -> {
@@ -102,11 +100,8 @@ public final class SoftmaxKernels {
     }
 
     public static void logProbGatherBackward(Tensor dLogProbs, Tensor logits, int[] targets, Tensor logSumExp, Tensor dLogits) {
-        int vocab = lastDim(logits), rows = rowsOf(logits);
-        requireSameShape("logProbGatherBackward", logits, dLogits);
-        requireTargets("logProbGatherBackward", targets, rows, vocab, logits);
-        requireNumel("logProbGatherBackward", rows, dLogProbs, logits);
-        requireNumel("logProbGatherBackward", rows, logSumExp, logits);
+        RowShape shape = RowShape.logProbGatherBackward(dLogProbs, logits, targets, logSumExp, dLogits);
+        int vocab = shape.cols(), rows = shape.rows();
         float[] X = logits.data(), G = dLogProbs.data(), LSE = logSumExp.data(), D = dLogits.data();
         int xo = (int) logits.offset(), go = (int) dLogProbs.offset(), lseo = (int) logSumExp.offset(), dxo = (int) dLogits.offset();
         Parallel.forRange(rows, VectorMath.rowGrain(vocab), (start, end) -> {

@@ -16,8 +16,8 @@ public final class MatmulKernels {
     public static final int F32 = 0, Q8_0 = 1, Q4_0 = 2, NF4 = 3;
     /** Tile edge of {@link #gemm}: a work-group is TILE × TILE work-items. */
     public static final int TILE = 16;
-    /** Work-items per output row in {@link #matVec}. */
-    public static final int ROW_GROUP = 128;
+    /** Work-items per output row in {@link #matVec}: a row kernel's group, for {@link RowKernels#groupSum}. */
+    public static final int ROW_GROUP = RowKernels.GROUP;
     /** dims[6]: which of the two kernels of a weight's graph does the work in this run (the other returns at once). */
     public static final int MODE_MATVEC = 0, MODE_GEMM = 1;
 
@@ -93,11 +93,7 @@ public final class MatmulKernels {
         float[] partial = ctx.allocateFloatLocalArray(ROW_GROUP);
         float sum = 0f;
         for (int i = lane; i < in; i += ROW_GROUP) sum += x.get(i) * weight(b, codes, scales, codeBook, format, o * in + i);
-        partial[lane] = sum;
-        for (int stride = ROW_GROUP / 2; stride > 0; stride >>= 1) {
-            ctx.localBarrier();
-            if (lane < stride) partial[lane] += partial[lane + stride];
-        }
-        if (lane == 0 && o < dims.get(0)) y.set(o, partial[0]);
+        float total = RowKernels.groupSum(ctx, partial, sum);
+        if (lane == 0 && o < dims.get(0)) y.set(o, total);
     }
 }

@@ -16,6 +16,37 @@ public final class RowKernels {
 
     private RowKernels() {}
 
+    /**
+     * The sum of every work-item's {@code value} over the work-group, returned to all of them: a tree in local memory
+     * ({@code partial}, GROUP floats), halving the active work-items at each step.
+     */
+    static float groupSum(KernelContext ctx, float[] partial, float value) {
+        int lane = ctx.localIdx;
+        partial[lane] = value;
+        for (int stride = GROUP / 2; stride > 0; stride >>= 1) {
+            ctx.localBarrier();
+            if (lane < stride) partial[lane] += partial[lane + stride];
+        }
+        ctx.localBarrier();
+        float total = partial[0];
+        ctx.localBarrier();   // everyone has read it before partial is used again
+        return total;
+    }
+
+    /** The largest {@code value} over the work-group, the same way. */
+    static float groupMax(KernelContext ctx, float[] partial, float value) {
+        int lane = ctx.localIdx;
+        partial[lane] = value;
+        for (int stride = GROUP / 2; stride > 0; stride >>= 1) {
+            ctx.localBarrier();
+            if (lane < stride) partial[lane] = TornadoMath.max(partial[lane], partial[lane + stride]);
+        }
+        ctx.localBarrier();
+        float max = partial[0];
+        ctx.localBarrier();
+        return max;
+    }
+
     // ------------------------------------------------------------------ RMSNorm
 
     /** out[r, i] = x[r, i] · invRms[r] · w[i]; invRms[r] = 1/√(mean x² + eps). scalars = [eps]. */
@@ -25,13 +56,7 @@ public final class RowKernels {
         float[] partial = ctx.allocateFloatLocalArray(GROUP);
         float squares = 0f;
         for (int i = lane; i < dim; i += GROUP) squares += x.get(r * dim + i) * x.get(r * dim + i);
-        partial[lane] = squares;
-        for (int stride = GROUP / 2; stride > 0; stride >>= 1) {
-            ctx.localBarrier();
-            if (lane < stride) partial[lane] += partial[lane + stride];
-        }
-        ctx.localBarrier();
-        float inv = 1f / TornadoMath.sqrt(partial[0] / dim + scalars.get(0));
+        float inv = 1f / TornadoMath.sqrt(groupSum(ctx, partial, squares) / dim + scalars.get(0));
         if (lane == 0) invRms.set(r, inv);
         for (int i = lane; i < dim; i += GROUP) out.set(r * dim + i, x.get(r * dim + i) * inv * w.get(i));
     }
@@ -43,14 +68,8 @@ public final class RowKernels {
         float[] partial = ctx.allocateFloatLocalArray(GROUP);
         float dot = 0f;
         for (int i = lane; i < dim; i += GROUP) dot += g.get(r * dim + i) * w.get(i) * x.get(r * dim + i);
-        partial[lane] = dot;
-        for (int stride = GROUP / 2; stride > 0; stride >>= 1) {
-            ctx.localBarrier();
-            if (lane < stride) partial[lane] += partial[lane + stride];
-        }
-        ctx.localBarrier();
         float inv = invRms.get(r);
-        float coef = partial[0] * inv * inv * inv / dim;
+        float coef = groupSum(ctx, partial, dot) * inv * inv * inv / dim;
         for (int i = lane; i < dim; i += GROUP) {
             int at = r * dim + i;
             dx.set(at, dx.get(at) + inv * w.get(i) * g.get(at) - coef * x.get(at));
@@ -76,27 +95,14 @@ public final class RowKernels {
         float[] partial = ctx.allocateFloatLocalArray(GROUP);
         float max = -3.4028235e38f;
         for (int j = lane; j < cols; j += GROUP) max = TornadoMath.max(max, x.get(r * cols + j));
-        partial[lane] = max;
-        for (int stride = GROUP / 2; stride > 0; stride >>= 1) {
-            ctx.localBarrier();
-            if (lane < stride) partial[lane] = TornadoMath.max(partial[lane], partial[lane + stride]);
-        }
-        ctx.localBarrier();
-        max = partial[0];
-        ctx.localBarrier();   // everyone has read the maximum before partial is reused
+        max = groupMax(ctx, partial, max);
         float sum = 0f;
         for (int j = lane; j < cols; j += GROUP) {
             float e = TornadoMath.exp(x.get(r * cols + j) - max);
             out.set(r * cols + j, e);
             sum += e;
         }
-        partial[lane] = sum;
-        for (int stride = GROUP / 2; stride > 0; stride >>= 1) {
-            ctx.localBarrier();
-            if (lane < stride) partial[lane] += partial[lane + stride];
-        }
-        ctx.localBarrier();
-        float inv = 1f / partial[0];
+        float inv = 1f / groupSum(ctx, partial, sum);
         for (int j = lane; j < cols; j += GROUP) out.set(r * cols + j, out.get(r * cols + j) * inv);
     }
 
@@ -107,23 +113,11 @@ public final class RowKernels {
         float[] partial = ctx.allocateFloatLocalArray(GROUP);
         float max = -3.4028235e38f;
         for (int j = lane; j < vocab; j += GROUP) max = TornadoMath.max(max, logits.get(r * vocab + j));
-        partial[lane] = max;
-        for (int stride = GROUP / 2; stride > 0; stride >>= 1) {
-            ctx.localBarrier();
-            if (lane < stride) partial[lane] = TornadoMath.max(partial[lane], partial[lane + stride]);
-        }
-        ctx.localBarrier();
-        max = partial[0];
-        ctx.localBarrier();
+        max = groupMax(ctx, partial, max);
         float sum = 0f;
         for (int j = lane; j < vocab; j += GROUP) sum += TornadoMath.exp(logits.get(r * vocab + j) - max);
-        partial[lane] = sum;
-        for (int stride = GROUP / 2; stride > 0; stride >>= 1) {
-            ctx.localBarrier();
-            if (lane < stride) partial[lane] += partial[lane + stride];
-        }
+        float lse = max + TornadoMath.log(groupSum(ctx, partial, sum));
         if (lane == 0) {
-            float lse = max + TornadoMath.log(partial[0]);
             int target = targets.get(r);
             logSumExp.set(r, lse);
             logProbs.set(r, target < 0 ? 0f : logits.get(r * vocab + target) - lse);
