@@ -4,7 +4,8 @@ import java.util.ServiceLoader;
 
 /**
  * The backend every op uses. Defaults to the Vector API backend; {@code -Dbedside.backend=scalar}
- * selects the reference loops (for debugging). {@link #select} picks one the way {@code --backend} asks:
+ * selects the reference loops (for debugging), {@code -Dbedside.backend=tornado} the GPU backend (to run a
+ * module's tests on a device). {@link #select} picks one the way {@code --backend} asks:
  * {@code cpu}, a provided backend by name ({@code tornado}), or {@code auto}, the first provided backend that
  * starts, else the CPU.
  */
@@ -63,12 +64,13 @@ public final class Backends {
         return newline < 0 ? message : message.substring(0, newline);
     }
 
+    /** {@code -Dbedside.backend}: cpu (the default), scalar, or a provided backend by name (tests on a device). */
     private static Backend defaultBackend() {
         String name = System.getProperty("bedside.backend", "cpu");
         return switch (name) {
             case "scalar", "cpu-scalar" -> new ScalarBackend();
             case "cpu", "cpu-vector" -> new CpuBackend();
-            default -> throw new IllegalArgumentException("unknown bedside.backend '" + name + "': use cpu or scalar");
+            default -> select(name).backend();
         };
     }
 }

@@ -15,6 +15,6 @@ public final class TornadoRuntime implements SkipExecutionHook {
     public SkipResult shouldBeSkipped(LifecycleContext context) {
         return present() ? SkipResult.doNotSkip()
                 : SkipResult.skip("no TornadoVM runtime in this JVM: install the SDK and set TORNADOVM_HOME"
-                        + " (the tornado module's tests then run on its device); see README, GPU backend");
+                        + " (the tornado module's tests then run on its device); see README, 'Train on a GPU (TornadoVM)'");
     }
 }

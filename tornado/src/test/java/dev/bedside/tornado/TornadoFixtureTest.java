@@ -1,0 +1,97 @@
+package dev.bedside.tornado;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bedside.autograd.Autograd;
+import dev.bedside.autograd.Var;
+import dev.bedside.model.LlamaModel;
+import dev.bedside.tensor.Backend;
+import dev.bedside.tensor.Backends;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The whole Llama 3.1 forward on the TornadoVM device against references we did not write: the tiny fixture's
+ * float64 PyTorch log-probs (and, for the GGUF Q4_0 and Q8_0 files, the float64 forward on their exact weights),
+ * within the tolerance the CPU is held to (1e-4). Skipped without a TornadoVM runtime or without ../shared.
+ */
+class TornadoFixtureTest {
+    private static Backend previous;
+    private static TornadoBackend device;
+
+    @BeforeAll
+    static void useTheDevice() {
+        Assumptions.assumeTrue(TornadoRuntime.present(), "no TornadoVM runtime in this JVM (set TORNADOVM_HOME)");
+        previous = Backends.current();
+        device = new TornadoBackend(TornadoDevice.defaultDeviceName());
+        Backends.use(device);
+    }
+
+    @AfterAll
+    static void restore() {
+        if (device == null) return;
+        Backends.use(previous);
+        device.close();
+    }
+
+    private static Path fixture(String name) {
+        Path dir = Path.of(System.getProperty("bedside.shared", "../shared"), "fixtures", name);
+        Assumptions.assumeTrue(Files.isDirectory(dir), "../shared/fixtures/" + name + " absent: skipping");
+        return dir;
+    }
+
+    @ParameterizedTest
+    @CsvSource({"hf, reference", "q8_0, dequantized_reference.q8_0", "q4_0, dequantized_reference.q4_0"})
+    void logProbsOnTheDeviceMatchTheFloat64Reference(String kind, String oracle) throws Exception {
+        JsonNode expected = new ObjectMapper().readTree(fixture("tiny-llama31").resolve("expected.json").toFile());
+        Path model = kind.equals("hf") ? fixture("tiny-llama31")
+                : fixture("tiny-llama31-gguf").resolve("tiny-llama31-" + kind + ".gguf");
+        double worst = 0;
+        try (LlamaModel llama = LlamaModel.load(model)) {
+            for (JsonNode sequence : expected.get("sequences")) {
+                JsonNode reference = sequence;
+                for (String step : oracle.split("\\.")) reference = reference.get(step);
+                JsonNode topIds = sequence.get("reference").get("top_ids");
+                double[][] ours = logProbs(llama, ints(sequence.get("ids")));
+                for (int t = 0; t < ours.length; t++) {
+                    for (int j = 0; j < topIds.get(t).size(); j++) {
+                        double theirs = reference.get("top_logprobs").get(t).get(j).asDouble();
+                        worst = Math.max(worst, Math.abs(ours[t][topIds.get(t).get(j).asInt()] - theirs));
+                    }
+                }
+            }
+        }
+        System.out.printf("tiny-llama31 %s on %s: max |Δ log-prob| vs %s %.3g%n", kind, device.description(), oracle, worst);
+        assertTrue(worst <= 1e-4, kind + " on the device: max |Δ log-prob| vs " + oracle + " = " + worst);
+    }
+
+    /** Log-softmax of every row of the logits, in double: [T][V]. */
+    private static double[][] logProbs(LlamaModel model, int[] ids) {
+        try (var scope = Autograd.noGrad()) {
+            Var logits = model.logits(model.hidden(ids, null));
+            int vocab = logits.dim(1);
+            float[] all = logits.value().toFloatArray();
+            double[][] out = new double[ids.length][vocab];
+            for (int t = 0; t < ids.length; t++) {
+                double max = Double.NEGATIVE_INFINITY, sum = 0;
+                for (int j = 0; j < vocab; j++) max = Math.max(max, all[t * vocab + j]);
+                for (int j = 0; j < vocab; j++) sum += Math.exp(all[t * vocab + j] - max);
+                for (int j = 0; j < vocab; j++) out[t][j] = all[t * vocab + j] - max - Math.log(sum);
+            }
+            return out;
+        }
+    }
+
+    private static int[] ints(JsonNode array) {
+        int[] out = new int[array.size()];
+        for (int i = 0; i < out.length; i++) out[i] = array.get(i).asInt();
+        return out;
+    }
+}
