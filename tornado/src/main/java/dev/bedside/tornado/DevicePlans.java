@@ -9,6 +9,7 @@ import java.util.function.Function;
  * The compiled graphs of a backend, one per kernel (and per resident weight): a graph is built for buffer sizes
  * rounded up to powers of two and reused until a call needs more, when it is closed and built again larger. So
  * a training run with varying sequence lengths compiles each kernel a handful of times, not once per length.
+ * Graphs of resident weights are keyed weakly by the weight and closed once it has been collected.
  */
 final class DevicePlans implements AutoCloseable {
 
@@ -20,9 +21,15 @@ final class DevicePlans implements AutoCloseable {
         default void close() { graph().close(); }
     }
 
+    /** A key part that refers to its object weakly (a weight's storage): cleared once the object is collected. */
+    interface WeakKey {
+        boolean cleared();
+    }
+
     private record Entry(int[] capacities, Compiled compiled) {}
 
     private final Map<List<Object>, Entry> entries = new HashMap<>();
+    private int getsSincePurge;
 
     /**
      * The graph for {@code key} whose buffers hold at least {@code needed[i]} elements each; {@code build} gets
@@ -30,6 +37,7 @@ final class DevicePlans implements AutoCloseable {
      */
     @SuppressWarnings("unchecked")
     synchronized <T extends Compiled> T get(List<Object> key, int[] needed, Function<int[], T> build) {
+        if (++getsSincePurge >= 1024) purge();
         Entry entry = entries.get(key);
         if (entry != null && fits(needed, entry.capacities)) return (T) entry.compiled;
         int[] capacities = new int[needed.length];
@@ -53,6 +61,19 @@ final class DevicePlans implements AutoCloseable {
         int p = Integer.highestOneBit(n - 1) << 1;
         return p > 0 ? p : n;   // beyond 2^30: exactly n
     }
+
+    /** Closes the graphs of weights that have been garbage-collected (a closed model's), freeing their device memory. */
+    synchronized void purge() {
+        getsSincePurge = 0;
+        entries.entrySet().removeIf(e -> {
+            boolean gone = e.getKey().stream().anyMatch(part -> part instanceof WeakKey weak && weak.cleared());
+            if (gone) e.getValue().compiled.close();
+            return gone;
+        });
+    }
+
+    /** How many graphs are built (one per kernel, one per resident weight). */
+    synchronized int size() { return entries.size(); }
 
     @Override
     public synchronized void close() {

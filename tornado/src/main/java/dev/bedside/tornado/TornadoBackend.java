@@ -20,6 +20,7 @@ import dev.bedside.tornado.kernels.AttentionKernels;
 import dev.bedside.tornado.kernels.MatmulKernels;
 import dev.bedside.tornado.kernels.PointwiseKernels;
 import dev.bedside.tornado.kernels.RowKernels;
+import java.lang.ref.WeakReference;
 import java.util.List;
 import uk.ac.manchester.tornado.api.types.arrays.ByteArray;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
@@ -54,12 +55,31 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
     /** The device the kernels run on, as TornadoVM names it. */
     public String device() { return device; }
 
+    /** Graphs built so far: one per kernel and one per resident weight, so it stops growing once a model has run. */
+    public int compiledGraphs() { return plans.size(); }
+
+    /** Closes now the graphs of weights already garbage-collected (this also happens every 1,024 kernel calls). */
+    public synchronized void releaseCollectedWeights() { plans.purge(); }
+
     /** Frees every compiled graph and resident weight on the device. */
     @Override
     public synchronized void close() { plans.close(); }
 
-    /** Identity of a weight's storage: resident copies are keyed by the array or segment itself, not its contents. */
-    private record Identity(Object storage, long offset) {
+    /**
+     * Identity of a weight's storage: resident copies are keyed by the array, segment or quantized matrix itself, not
+     * its contents, and only weakly, so that once a model is closed and collected its device copies are freed.
+     */
+    private static final class Identity implements DevicePlans.WeakKey {
+        private final WeakReference<Object> storage;
+        private final long offset;
+        private final int hash;
+
+        private Identity(Object storage, long offset) {
+            this.storage = new WeakReference<>(storage);
+            this.offset = offset;
+            this.hash = System.identityHashCode(storage) * 31 + Long.hashCode(offset);
+        }
+
         static Identity of(Tensor t) {
             Object storage = switch (t.storage()) {
                 case Storage.Heap heap -> heap.data();
@@ -70,12 +90,15 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
         }
 
         @Override
+        public boolean cleared() { return storage.get() == null; }
+
+        @Override
         public boolean equals(Object other) {
-            return other instanceof Identity o && o.storage == storage && o.offset == offset;
+            return other instanceof Identity o && o.offset == offset && o.storage.get() == storage.get() && !cleared();
         }
 
         @Override
-        public int hashCode() { return System.identityHashCode(storage) * 31 + Long.hashCode(offset); }
+        public int hashCode() { return hash; }
     }
 
     // ------------------------------------------------------------------ GEMM and the frozen-weight products

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -67,9 +68,30 @@ class TornadoFixtureTest {
                     }
                 }
             }
+            // Weights stay resident: a second pass over the same sequences builds no graph and uploads nothing new.
+            int graphs = device.compiledGraphs();
+            for (JsonNode sequence : expected.get("sequences")) logProbs(llama, ints(sequence.get("ids")));
+            assertEquals(graphs, device.compiledGraphs(), "graphs built on a second pass");
         }
         System.out.printf("tiny-llama31 %s on %s: max |Δ log-prob| vs %s %.3g%n", kind, device.description(), oracle, worst);
         assertTrue(worst <= 1e-4, kind + " on the device: max |Δ log-prob| vs " + oracle + " = " + worst);
+    }
+
+    @Test
+    void aClosedModelsWeightsLeaveTheDeviceOnceCollected() throws Exception {
+        int before = device.compiledGraphs();
+        try (LlamaModel llama = LlamaModel.load(fixture("tiny-llama31"))) {
+            logProbs(llama, new int[] {128000, 9906, 1917});
+        }
+        int loaded = device.compiledGraphs();
+        assertTrue(loaded > before, "the model's weights were made resident");
+        for (int i = 0; i < 10 && device.compiledGraphs() > before; i++) {
+            System.gc();
+            Thread.sleep(50);
+            device.releaseCollectedWeights();
+        }
+        assertTrue(device.compiledGraphs() < loaded, "no graph was freed after the model was closed and collected: "
+                + device.compiledGraphs() + " of " + loaded);
     }
 
     /** Log-softmax of every row of the logits, in double: [T][V]. */
