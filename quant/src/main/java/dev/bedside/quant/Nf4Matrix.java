@@ -2,6 +2,7 @@ package dev.bedside.quant;
 
 import dev.bedside.tensor.BlockCodes;
 import dev.bedside.tensor.DType;
+import dev.bedside.tensor.cpu.VectorMath;
 import dev.bedside.tensor.QuantizedMatrix;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -247,7 +248,7 @@ public final class Nf4Matrix implements QuantizedMatrix {
                 }
                 acc = block.fma(FloatVector.broadcast(F, blockAbsmax(e / BLOCK_SIZE)), acc);
             }
-            return acc.reduceLanes(VectorOperators.ADD);
+            return VectorMath.sumLanes(acc);
         }
         float[] w = ROW.get();
         if (w.length < cols) ROW.set(w = new float[cols]);
@@ -255,7 +256,7 @@ public final class Nf4Matrix implements QuantizedMatrix {
         FloatVector acc = FloatVector.zero(F);
         int i = 0, upper = F.loopBound(cols);
         for (; i < upper; i += F.length()) acc = FloatVector.fromArray(F, w, i).fma(FloatVector.fromArray(F, x, xOff + i), acc);
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = VectorMath.sumLanes(acc);
         for (; i < cols; i++) sum += w[i] * x[xOff + i];
         return sum;
     }

@@ -1,8 +1,8 @@
 package dev.bedside.quant;
 
 import dev.bedside.tensor.DType;
+import dev.bedside.tensor.cpu.VectorMath;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -92,7 +92,7 @@ public final class Q4_0Matrix extends GgufBlockMatrix {
             }
             acc = sum.fma(FloatVector.broadcast(F, Float.float16ToFloat(scales[block])), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return VectorMath.sumLanes(acc);
     }
 
     /** The row loop here, not at the caller, so {@link #dot} is inlined into it. */

@@ -10,6 +10,36 @@ import org.junit.jupiter.api.Test;
 
 class VectorMathTest {
 
+    /**
+     * sumLanes adds the upper half of the lanes onto the lower half down to four lanes, then (l0 + l2) + (l1 + l3):
+     * the same float additions as this scalar tree, bit for bit, whether the method is interpreted or compiled
+     * (so it runs until the JIT has compiled it).
+     */
+    @Test
+    void sumLanesIsOneFixedOrderInEveryTier() {
+        int lanes = VectorMath.LANES;
+        SplittableRandom random = new SplittableRandom(11);
+        float[] x = new float[lanes], tree = new float[lanes];
+        for (int round = 0; round < 200_000; round++) {
+            for (int i = 0; i < lanes; i++) x[i] = (float) (random.nextGaussian() * Math.exp(random.nextDouble(-8, 8)));
+            float expected;
+            if (lanes >= 8) {
+                System.arraycopy(x, 0, tree, 0, lanes);
+                for (int width = lanes / 2; width >= 4; width /= 2) {
+                    for (int i = 0; i < width; i++) tree[i] = tree[i] + tree[i + width];
+                }
+                expected = (tree[0] + tree[2]) + (tree[1] + tree[3]);
+            } else {
+                expected = 0f;
+                for (int i = 0; i < lanes; i++) expected += x[i];
+            }
+            float actual = VectorMath.sumLanes(FloatVector.fromArray(VectorMath.F, x, 0));
+            if (Float.floatToRawIntBits(actual) != Float.floatToRawIntBits(expected)) {
+                assertEquals(expected, actual, 0f, "round " + round + ": lanes summed in another order");
+            }
+        }
+    }
+
     /** The vector exp against Math.exp over the whole normal range, the edges, and ±∞. */
     @Test
     void expIsWithinThreeTenthsOfAMillionthOfMathExp() {

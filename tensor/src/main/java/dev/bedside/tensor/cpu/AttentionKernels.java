@@ -7,7 +7,6 @@ import static dev.bedside.tensor.cpu.VectorMath.LANES;
 import dev.bedside.tensor.Parallel;
 import dev.bedside.tensor.Tensor;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * Causal grouped-query attention, flash style: one query row at a time, its scores held in a row buffer
@@ -168,7 +167,7 @@ public final class AttentionKernels {
             e.intoArray(x, j);
             acc = acc.add(e);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = VectorMath.sumLanes(acc);
         for (; j < n; j++) {
             x[j] = (float) Math.exp(x[j] - shift);
             sum += x[j];

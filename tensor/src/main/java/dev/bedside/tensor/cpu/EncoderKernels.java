@@ -31,7 +31,7 @@ public final class EncoderKernels {
                     FloatVector centred = FloatVector.fromArray(F, X, row + i).sub(mean);
                     acc = centred.fma(centred, acc);
                 }
-                float squares = acc.reduceLanes(VectorOperators.ADD);
+                float squares = VectorMath.sumLanes(acc);
                 for (; i < dim; i++) squares += (X[row + i] - mean) * (X[row + i] - mean);
                 float inv = (float) (1.0 / Math.sqrt(squares / dim + eps));
                 i = 0;

@@ -2,7 +2,6 @@ package dev.bedside.tensor.cpu;
 
 import static dev.bedside.tensor.Checks.requireNumel;
 import static dev.bedside.tensor.Checks.requireRank;
-import static jdk.incubator.vector.VectorOperators.ADD;
 
 import dev.bedside.tensor.Parallel;
 import dev.bedside.tensor.Tensor;
@@ -49,8 +48,8 @@ public final class MatVec {
                 s2 = FloatVector.fromArray(SPECIES, w, w2 + i).fma(xv, s2);
                 s3 = FloatVector.fromArray(SPECIES, w, w3 + i).fma(xv, s3);
             }
-            float t0 = s0.reduceLanes(ADD), t1 = s1.reduceLanes(ADD);
-            float t2 = s2.reduceLanes(ADD), t3 = s3.reduceLanes(ADD);
+            float t0 = VectorMath.sumLanes(s0), t1 = VectorMath.sumLanes(s1);
+            float t2 = VectorMath.sumLanes(s2), t3 = VectorMath.sumLanes(s3);
             for (int i = vectorEnd; i < cols; i++) {
                 float xi = x[xOff + i];
                 t0 += w[w0 + i] * xi;
@@ -69,7 +68,7 @@ public final class MatVec {
             for (int i = 0; i < vectorEnd; i += LANES) {
                 s0 = FloatVector.fromArray(SPECIES, w, w0 + i).fma(FloatVector.fromArray(SPECIES, x, xOff + i), s0);
             }
-            float t0 = s0.reduceLanes(ADD);
+            float t0 = VectorMath.sumLanes(s0);
             for (int i = vectorEnd; i < cols; i++) t0 += w[w0 + i] * x[xOff + i];
             y[yOff + r] = t0;
         }

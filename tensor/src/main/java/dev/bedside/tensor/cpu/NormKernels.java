@@ -7,7 +7,6 @@ import static dev.bedside.tensor.cpu.VectorMath.LANES;
 import dev.bedside.tensor.Parallel;
 import dev.bedside.tensor.Tensor;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 /** RMSNorm forward and backward, rows in parallel. */
 public final class NormKernels {
@@ -49,7 +48,7 @@ public final class NormKernels {
                     FloatVector gw = FloatVector.fromArray(F, G, gRow + i).mul(FloatVector.fromArray(F, W, wo + i));
                     acc = gw.fma(FloatVector.fromArray(F, X, row + i), acc);
                 }
-                float dot = acc.reduceLanes(VectorOperators.ADD);
+                float dot = VectorMath.sumLanes(acc);
                 for (; i < dim; i++) dot += G[gRow + i] * W[wo + i] * X[row + i];
                 float coef = dot * inv * inv * inv / dim;
                 i = 0;

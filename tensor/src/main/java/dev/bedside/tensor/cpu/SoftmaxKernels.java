@@ -139,7 +139,7 @@ public final class SoftmaxKernels {
             laneSum = laneSum.add(VectorMath.exp(v.sub(laneMax)));
         }
         float max = laneMax.reduceLanes(VectorOperators.MAX);
-        float sum = laneSum.mul(VectorMath.exp(laneMax.sub(max))).reduceLanes(VectorOperators.ADD);
+        float sum = VectorMath.sumLanes(laneSum.mul(VectorMath.exp(laneMax.sub(max))));
         for (; j < n; j++) {   // the tail, online in the same way
             if (x[from + j] > max) {
                 sum *= (float) Math.exp(max - x[from + j]);
@@ -159,7 +159,7 @@ public final class SoftmaxKernels {
             e.intoArray(out, outFrom + j);
             acc = acc.add(e);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = VectorMath.sumLanes(acc);
         for (; j < n; j++) {
             out[outFrom + j] = (float) Math.exp(x[from + j] - shift);
             sum += out[outFrom + j];

@@ -44,6 +44,29 @@ public final class VectorMath {
         return result.blend(0f, x.compare(VectorOperators.LT, MIN_ARG));
     }
 
+    private static final VectorSpecies<Float> F256 = FloatVector.SPECIES_256, F128 = FloatVector.SPECIES_128;
+
+    /**
+     * The sum of a vector's lanes in one fixed order: upper half onto lower half (512 → 256 → 128 bits), then
+     * (l0 + l2) + (l1 + l3). {@code reduceLanes(ADD)} leaves the order open, and the JIT-compiled code and the
+     * interpreter use different ones, so a run's results changed in their last bits depending on when a method
+     * got compiled; with this every run of a program gives the same bits.
+     */
+    public static float sumLanes(FloatVector v) {
+        FloatVector quarter;
+        if (LANES == 16) {
+            FloatVector half = ((FloatVector) v.reinterpretShape(F256, 0)).add((FloatVector) v.reinterpretShape(F256, 1));
+            quarter = ((FloatVector) half.reinterpretShape(F128, 0)).add((FloatVector) half.reinterpretShape(F128, 1));
+        } else if (LANES == 8) {
+            quarter = ((FloatVector) v.reinterpretShape(F128, 0)).add((FloatVector) v.reinterpretShape(F128, 1));
+        } else {
+            float sum = 0f;   // other widths: lane by lane, in order
+            for (int i = 0; i < LANES; i++) sum += v.lane(i);
+            return sum;
+        }
+        return (quarter.lane(0) + quarter.lane(2)) + (quarter.lane(1) + quarter.lane(3));
+    }
+
     /** Largest of a[from .. from+n); -∞ when n = 0. */
     public static float max(float[] a, int from, int n) {
         FloatVector best = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
@@ -59,7 +82,7 @@ public final class VectorMath {
         FloatVector acc = FloatVector.zero(F);
         int i = 0;
         for (; i < F.loopBound(n); i += LANES) acc = acc.add(FloatVector.fromArray(F, a, from + i));
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = sumLanes(acc);
         for (; i < n; i++) sum += a[from + i];
         return sum;
     }
@@ -71,7 +94,7 @@ public final class VectorMath {
         for (; i < F.loopBound(n); i += LANES) {
             acc = FloatVector.fromArray(F, a, ai + i).fma(FloatVector.fromArray(F, b, bi + i), acc);
         }
-        float dot = acc.reduceLanes(VectorOperators.ADD);
+        float dot = sumLanes(acc);
         for (; i < n; i++) dot += a[ai + i] * b[bi + i];
         return dot;
     }

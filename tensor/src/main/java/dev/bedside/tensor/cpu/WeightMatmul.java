@@ -173,7 +173,7 @@ public final class WeightMatmul {
             acc1 = widenBf16(seg, byteOffset + 2L * (i + step)).fma(FloatVector.fromArray(F, x, xo + i + step), acc1);
         }
         for (; i + step <= n; i += step) acc0 = widenBf16(seg, byteOffset + 2L * i).fma(FloatVector.fromArray(F, x, xo + i), acc0);
-        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float sum = VectorMath.sumLanes(acc0.add(acc1));
         for (; i < n; i++) sum += DType.bf16ToFloat(seg.get(U16_LE, byteOffset + 2L * i)) * x[xo + i];
         return sum;
     }
@@ -192,7 +192,7 @@ public final class WeightMatmul {
             acc1 = FloatVector.fromArray(F, a, ao + i + step).fma(FloatVector.fromArray(F, b, bo + i + step), acc1);
         }
         for (; i + step <= n; i += step) acc0 = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, b, bo + i), acc0);
-        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float sum = VectorMath.sumLanes(acc0.add(acc1));
         for (; i < n; i++) sum += a[ao + i] * b[bo + i];
         return sum;
     }
@@ -208,8 +208,8 @@ public final class WeightMatmul {
             a2 = FloatVector.fromArray(F, x, xo + 2 * xStride + i).fma(wv, a2);
             a3 = FloatVector.fromArray(F, x, xo + 3 * xStride + i).fma(wv, a3);
         }
-        float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
-        float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
+        float s0 = VectorMath.sumLanes(a0), s1 = VectorMath.sumLanes(a1);
+        float s2 = VectorMath.sumLanes(a2), s3 = VectorMath.sumLanes(a3);
         for (; i < n; i++) {
             float wi = w[wo + i];
             s0 += x[xo + i] * wi;
