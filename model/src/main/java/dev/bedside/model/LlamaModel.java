@@ -203,6 +203,27 @@ public final class LlamaModel implements AutoCloseable {
         return dev.bedside.autograd.MatrixOps.linear(hidden, lmHead);
     }
 
+    /**
+     * Next-token log-probabilities after every position of {@code ids}, [T][V], without a gradient: the float32
+     * logits, log-softmax taken in double (how the fixtures' references are compared).
+     */
+    public double[][] logProbs(int[] ids) {
+        try (var scope = Autograd.noGrad()) {
+            Var logits = logits(hidden(ids, null));
+            int vocab = logits.dim(1);
+            float[] all = logits.value().toFloatArray();
+            double[][] out = new double[ids.length][vocab];
+            for (int t = 0; t < ids.length; t++) {
+                double max = Double.NEGATIVE_INFINITY, sum = 0;
+                for (int j = 0; j < vocab; j++) max = Math.max(max, all[t * vocab + j]);
+                for (int j = 0; j < vocab; j++) sum += Math.exp(all[t * vocab + j] - max);
+                double logSumExp = max + Math.log(sum);
+                for (int j = 0; j < vocab; j++) out[t][j] = all[t * vocab + j] - logSumExp;
+            }
+            return out;
+        }
+    }
+
     /** Logits of the last position only [1, V]: what generation needs. */
     public float[] lastLogits(Var hidden) {
         int last = hidden.dim(0) - 1;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.*;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bedside.autograd.Autograd;
-import dev.bedside.autograd.Var;
 import dev.bedside.model.generate.Sampler;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -26,24 +25,6 @@ class LlamaReferenceTest {
         return new ObjectMapper().readTree(Fixtures.tinyHf().resolve("expected.json").toFile());
     }
 
-    /** Log-softmax of every row of the logits, in double: [T][V]. */
-    static double[][] logProbs(LlamaModel model, int[] ids) {
-        try (var scope = Autograd.noGrad()) {
-            Var logits = model.logits(model.hidden(ids, null));
-            int vocab = logits.dim(1);
-            float[] all = logits.value().toFloatArray();
-            double[][] out = new double[ids.length][vocab];
-            for (int t = 0; t < ids.length; t++) {
-                double max = Double.NEGATIVE_INFINITY, sum = 0;
-                for (int j = 0; j < vocab; j++) max = Math.max(max, all[t * vocab + j]);
-                for (int j = 0; j < vocab; j++) sum += Math.exp(all[t * vocab + j] - max);
-                double lse = max + Math.log(sum);
-                for (int j = 0; j < vocab; j++) out[t][j] = all[t * vocab + j] - lse;
-            }
-            return out;
-        }
-    }
-
     static int[] ints(JsonNode array) {
         int[] out = new int[array.size()];
         for (int i = 0; i < out.length; i++) out[i] = array.get(i).asInt();
@@ -58,7 +39,7 @@ class LlamaReferenceTest {
             JsonNode oracle = sequence;
             for (String p : path) oracle = oracle.get(p);
             JsonNode topIds = sequence.get("reference").get("top_ids");
-            double[][] ours = logProbs(model, ints(sequence.get("ids")));
+            double[][] ours = model.logProbs(ints(sequence.get("ids")));
             for (int t = 0; t < ours.length; t++) {
                 for (int j = 0; j < topIds.get(t).size(); j++) {
                     worst = Math.max(worst, Math.abs(ours[t][topIds.get(t).get(j).asInt()] - oracle.get("top_logprobs").get(t).get(j).asDouble()));
@@ -129,7 +110,7 @@ class LlamaReferenceTest {
         JsonNode expected = expected();
         int[] ids = ints(expected.get("sequences").get(1).get("ids"));
         try (LlamaModel model = LlamaModel.load(Fixtures.tinyHf()); var scope = Autograd.noGrad()) {
-            double[][] full = logProbs(model, ids);
+            double[][] full = model.logProbs(ids);
             KvCache cache = model.newCache(64);
             model.hidden(java.util.Arrays.copyOf(ids, 5), cache);           // prefill five tokens ...
             for (int t = 5; t < ids.length; t++) {                           // ... then one at a time

@@ -29,6 +29,8 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  * run only and stay there.
  */
 final class DeviceGraph implements AutoCloseable {
+    /** Work-group size of the element-wise kernels' grids. */
+    static final int GROUP = 32;
     private static int graphsMade;
 
     final TaskGraph graph;
@@ -69,8 +71,6 @@ final class DeviceGraph implements AutoCloseable {
         toHost.addAll(List.of(buffers));
         return this;
     }
-
-    static final int GROUP = 32;
 
     /** n work-items (rounded up to whole groups of 32; kernels check their index). */
     void size1D(String task, int n) {

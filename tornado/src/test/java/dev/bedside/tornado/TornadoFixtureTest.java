@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.bedside.autograd.Autograd;
-import dev.bedside.autograd.Var;
 import dev.bedside.model.LlamaModel;
 import dev.bedside.tensor.Backend;
 import dev.bedside.tensor.Backends;
@@ -66,7 +64,7 @@ class TornadoFixtureTest {
                 JsonNode reference = sequence;
                 for (String step : oracle.split("\\.")) reference = reference.get(step);
                 JsonNode topIds = sequence.get("reference").get("top_ids");
-                double[][] ours = logProbs(llama, ints(sequence.get("ids")));
+                double[][] ours = llama.logProbs(ints(sequence.get("ids")));
                 for (int t = 0; t < ours.length; t++) {
                     for (int j = 0; j < topIds.get(t).size(); j++) {
                         double theirs = reference.get("top_logprobs").get(t).get(j).asDouble();
@@ -76,7 +74,7 @@ class TornadoFixtureTest {
             }
             // Weights stay resident: a second pass over the same sequences builds no graph and uploads nothing new.
             int graphs = device.compiledGraphs();
-            for (JsonNode sequence : expected.get("sequences")) logProbs(llama, ints(sequence.get("ids")));
+            for (JsonNode sequence : expected.get("sequences")) llama.logProbs(ints(sequence.get("ids")));
             assertEquals(graphs, device.compiledGraphs(), "graphs built on a second pass");
         }
         System.out.printf("tiny-llama31 %s on %s: max |Δ log-prob| vs %s %.3g%n", kind, device.description(), oracle, worst);
@@ -88,7 +86,7 @@ class TornadoFixtureTest {
         requireDevice();
         int before = device.compiledGraphs();
         try (LlamaModel llama = LlamaModel.load(fixture("tiny-llama31"))) {
-            logProbs(llama, new int[] {128000, 9906, 1917});
+            llama.logProbs(new int[] {128000, 9906, 1917});
         }
         int loaded = device.compiledGraphs();
         assertTrue(loaded > before, "the model's weights were made resident");
@@ -99,23 +97,6 @@ class TornadoFixtureTest {
         }
         assertTrue(device.compiledGraphs() < loaded, "no graph was freed after the model was closed and collected: "
                 + device.compiledGraphs() + " of " + loaded);
-    }
-
-    /** Log-softmax of every row of the logits, in double: [T][V]. */
-    private static double[][] logProbs(LlamaModel model, int[] ids) {
-        try (var scope = Autograd.noGrad()) {
-            Var logits = model.logits(model.hidden(ids, null));
-            int vocab = logits.dim(1);
-            float[] all = logits.value().toFloatArray();
-            double[][] out = new double[ids.length][vocab];
-            for (int t = 0; t < ids.length; t++) {
-                double max = Double.NEGATIVE_INFINITY, sum = 0;
-                for (int j = 0; j < vocab; j++) max = Math.max(max, all[t * vocab + j]);
-                for (int j = 0; j < vocab; j++) sum += Math.exp(all[t * vocab + j] - max);
-                for (int j = 0; j < vocab; j++) out[t][j] = all[t * vocab + j] - max - Math.log(sum);
-            }
-            return out;
-        }
     }
 
     private static int[] ints(JsonNode array) {
