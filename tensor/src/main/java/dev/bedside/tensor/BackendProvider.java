@@ -12,7 +12,8 @@ public interface BackendProvider {
 
     /**
      * Starts the backend on its device, or throws an exception whose message is one line a user can act on
-     * (what is missing, and how to install it).
+     * (what is missing, and how to install it). With {@code automatic} ({@code --backend auto}) a provider also
+     * declines, saying why, where it would be slower than the CPU backend (a GPU runtime whose device is the CPU).
      */
-    Backend create() throws Exception;
+    Backend create(boolean automatic) throws Exception;
 }

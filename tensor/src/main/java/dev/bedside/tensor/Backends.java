@@ -34,7 +34,7 @@ public final class Backends {
                 StringBuilder skipped = new StringBuilder();
                 for (BackendProvider provider : ServiceLoader.load(BackendProvider.class)) {
                     try {
-                        Backend backend = provider.create();
+                        Backend backend = provider.create(true);
                         return new Selection(backend, "backend: " + backend.description() + " (auto)");
                     } catch (Exception | LinkageError e) {
                         skipped.append(skipped.isEmpty() ? "" : "; ").append(provider.name()).append(": ").append(oneLine(e));
@@ -47,7 +47,7 @@ public final class Backends {
                 for (BackendProvider provider : ServiceLoader.load(BackendProvider.class)) {
                     if (!provider.name().equals(choice)) continue;
                     try {
-                        Backend backend = provider.create();
+                        Backend backend = provider.create(false);
                         return new Selection(backend, "backend: " + backend.description());
                     } catch (Exception | LinkageError e) {
                         throw new IllegalStateException("backend " + choice + " is unavailable: " + oneLine(e), e);

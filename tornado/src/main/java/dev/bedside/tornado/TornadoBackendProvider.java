@@ -18,7 +18,7 @@ public final class TornadoBackendProvider implements BackendProvider {
     public String name() { return "tornado"; }
 
     @Override
-    public Backend create() throws Exception {
+    public Backend create(boolean automatic) throws Exception {
         // TornadoVM runs only as modules on the module path, with its drivers and JVMCI options (its argument file)
         if (ModuleLayer.boot().findModule("tornado.runtime").isEmpty()) {
             String home = System.getenv("TORNADOVM_HOME");
@@ -26,11 +26,24 @@ public final class TornadoBackendProvider implements BackendProvider {
                     ? "TornadoVM is not installed (TORNADOVM_HOME is not set): " + INSTALL
                     : "TornadoVM's runtime is not on this JVM's module path (TORNADOVM_HOME=" + home + "): " + INSTALL);
         }
+        // a broken driver can fail with anything, at any of these steps: one line, never a crash
+        String device;
+        boolean onTheCpu;
+        try {
+            device = TornadoDevice.defaultDeviceName();
+            onTheCpu = TornadoDevice.defaultDeviceIsCpu();
+        } catch (Exception | Error e) {
+            throw new IllegalStateException("TornadoVM did not start a device: " + rootCause(e), e);
+        }
+        if (automatic && onTheCpu) {
+            throw new IllegalStateException("TornadoVM's device is the CPU (" + device
+                    + "), where the Vector API backend is faster; --backend tornado uses it anyway");
+        }
         TornadoBackend backend;
         try {
-            backend = new TornadoBackend(TornadoDevice.defaultDeviceName());
+            backend = new TornadoBackend(device);
             selfCheck(backend);
-        } catch (Exception | Error e) {   // a broken driver can fail with anything: one line, never a crash
+        } catch (Exception | Error e) {
             throw new IllegalStateException("TornadoVM did not start a device: " + rootCause(e), e);
         }
         return backend;

@@ -3,10 +3,17 @@ package dev.bedside.tornado;
 import uk.ac.manchester.tornado.api.TornadoBackend;
 import uk.ac.manchester.tornado.api.TornadoDeviceMap;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
+import uk.ac.manchester.tornado.api.enums.TornadoDeviceType;
 
 /** What TornadoVM reports about its devices (only touched once its runtime is known to be present). */
 final class TornadoDevice {
     private TornadoDevice() {}
+
+    /** Whether TornadoVM's default device is the host CPU (an OpenCL CPU runtime such as PoCL). */
+    static boolean defaultDeviceIsCpu() {
+        return TornadoExecutionPlan.getTornadoDeviceMap().getAllBackends().getFirst().getDefaultDevice().getDeviceType()
+                == TornadoDeviceType.CPU;
+    }
 
     /** "backend: device" of the device TornadoVM runs tasks on by default; throws when there is none. */
     static String defaultDeviceName() {
