@@ -76,22 +76,39 @@ public final class HfEncoderLoader {
         throw new CheckpointException(file, "pooling mode not supported (mean tokens and CLS token are)");
     }
 
-    private static EncoderWeights bertWeights(Path file, Map<String, Tensor> t, EncoderConfig c) throws CheckpointException {
-        Names n = new Names(file, t, "bert.");
+    /**
+     * Where an architecture keeps a layer's attention weights (q, k, v, output projection, the LayerNorm after
+     * attention), relative to {@code encoder.layer.N.}; the feed-forward names are the same in BERT and MPNet.
+     */
+    private record AttentionNames(String query, String key, String value, String output, String norm) {
+        static final AttentionNames BERT = new AttentionNames("attention.self.query", "attention.self.key",
+                "attention.self.value", "attention.output.dense", "attention.output.LayerNorm");
+        static final AttentionNames MPNET = new AttentionNames("attention.attn.q", "attention.attn.k",
+                "attention.attn.v", "attention.attn.o", "attention.LayerNorm");
+    }
+
+    private static List<EncoderWeights.Layer> layers(Names n, EncoderConfig c, AttentionNames a) throws CheckpointException {
         int h = c.hidden(), inter = c.intermediate();
         List<EncoderWeights.Layer> layers = new ArrayList<>();
         for (int l = 0; l < c.layers(); l++) {
             String p = "encoder.layer." + l + ".";
             layers.add(new EncoderWeights.Layer(
-                    n.get(p + "attention.self.query.weight", h, h), n.get(p + "attention.self.query.bias", h),
-                    n.get(p + "attention.self.key.weight", h, h), n.get(p + "attention.self.key.bias", h),
-                    n.get(p + "attention.self.value.weight", h, h), n.get(p + "attention.self.value.bias", h),
-                    n.get(p + "attention.output.dense.weight", h, h), n.get(p + "attention.output.dense.bias", h),
-                    n.get(p + "attention.output.LayerNorm.weight", h), n.get(p + "attention.output.LayerNorm.bias", h),
+                    n.get(p + a.query() + ".weight", h, h), n.get(p + a.query() + ".bias", h),
+                    n.get(p + a.key() + ".weight", h, h), n.get(p + a.key() + ".bias", h),
+                    n.get(p + a.value() + ".weight", h, h), n.get(p + a.value() + ".bias", h),
+                    n.get(p + a.output() + ".weight", h, h), n.get(p + a.output() + ".bias", h),
+                    n.get(p + a.norm() + ".weight", h), n.get(p + a.norm() + ".bias", h),
                     n.get(p + "intermediate.dense.weight", inter, h), n.get(p + "intermediate.dense.bias", inter),
                     n.get(p + "output.dense.weight", h, inter), n.get(p + "output.dense.bias", h),
                     n.get(p + "output.LayerNorm.weight", h), n.get(p + "output.LayerNorm.bias", h)));
         }
+        return layers;
+    }
+
+    private static EncoderWeights bertWeights(Path file, Map<String, Tensor> t, EncoderConfig c) throws CheckpointException {
+        Names n = new Names(file, t, "bert.");
+        int h = c.hidden();
+        List<EncoderWeights.Layer> layers = layers(n, c, AttentionNames.BERT);
         return new EncoderWeights(n.get("embeddings.word_embeddings.weight", c.vocab(), h),
                 n.get("embeddings.position_embeddings.weight", c.maxPositions(), h),
                 n.get("embeddings.token_type_embeddings.weight", c.typeVocab(), h),
@@ -101,20 +118,8 @@ public final class HfEncoderLoader {
     /** MPNet (Hugging Face's MPNetModel): q, k, v, o under attention.attn, one relative bias table for all layers. */
     private static EncoderWeights mpnetWeights(Path file, Map<String, Tensor> t, EncoderConfig c) throws CheckpointException {
         Names n = new Names(file, t, "mpnet.");
-        int h = c.hidden(), inter = c.intermediate();
-        List<EncoderWeights.Layer> layers = new ArrayList<>();
-        for (int l = 0; l < c.layers(); l++) {
-            String p = "encoder.layer." + l + ".";
-            layers.add(new EncoderWeights.Layer(
-                    n.get(p + "attention.attn.q.weight", h, h), n.get(p + "attention.attn.q.bias", h),
-                    n.get(p + "attention.attn.k.weight", h, h), n.get(p + "attention.attn.k.bias", h),
-                    n.get(p + "attention.attn.v.weight", h, h), n.get(p + "attention.attn.v.bias", h),
-                    n.get(p + "attention.attn.o.weight", h, h), n.get(p + "attention.attn.o.bias", h),
-                    n.get(p + "attention.LayerNorm.weight", h), n.get(p + "attention.LayerNorm.bias", h),
-                    n.get(p + "intermediate.dense.weight", inter, h), n.get(p + "intermediate.dense.bias", inter),
-                    n.get(p + "output.dense.weight", h, inter), n.get(p + "output.dense.bias", h),
-                    n.get(p + "output.LayerNorm.weight", h), n.get(p + "output.LayerNorm.bias", h)));
-        }
+        int h = c.hidden();
+        List<EncoderWeights.Layer> layers = layers(n, c, AttentionNames.MPNET);
         return new EncoderWeights(n.get("embeddings.word_embeddings.weight", c.vocab(), h),
                 n.get("embeddings.position_embeddings.weight", c.maxPositions(), h), null,
                 n.get("embeddings.LayerNorm.weight", h), n.get("embeddings.LayerNorm.bias", h),
