@@ -11,4 +11,10 @@ public record Sample(String id, String question, String answer, String reference
     public Sample {
         columns = Map.copyOf(columns);
     }
+
+    /** Whether there is a reference answer to compare with (reference-based metrics fail the sample otherwise). */
+    public boolean hasReference() { return reference != null && !reference.isBlank(); }
+
+    /** The answer, or "" when the system gave none. */
+    public String answerText() { return answer == null ? "" : answer; }
 }

@@ -25,6 +25,11 @@ public record Score(double value, String failure, Map<String, Object> details) {
         return new Score(Double.NaN, why, details);
     }
 
+    /** The failure of a reference-based metric on a sample without a reference ({@link Sample#hasReference}). */
+    public static Score noReference(Map<String, Object> details) {
+        return failed("no reference answer to compare with", details);
+    }
+
     public boolean ok() {
         return failure == null;
     }

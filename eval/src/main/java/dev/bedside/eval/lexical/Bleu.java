@@ -70,10 +70,10 @@ public final class Bleu implements Metric, CorpusMetric {
     /** Sentence BLEU of the answer against the reference. */
     @Override
     public Score score(Sample sample) {
-        if (sample.reference() == null || sample.reference().isBlank()) {
-            return Score.failed("no reference answer to compare with", Map.of());
+        if (!sample.hasReference()) {
+            return Score.noReference(Map.of());
         }
-        Result r = sentence(sample.answer() == null ? "" : sample.answer(), List.of(sample.reference()));
+        Result r = sentence(sample.answerText(), List.of(sample.reference()));
         return Score.of(r.score(), details(r));
     }
 
@@ -83,8 +83,8 @@ public final class Bleu implements Metric, CorpusMetric {
         List<String> hypotheses = new ArrayList<>();
         List<String> references = new ArrayList<>();
         for (Sample s : samples) {
-            if (s.reference() == null || s.reference().isBlank()) continue;
-            hypotheses.add(s.answer() == null ? "" : s.answer());
+            if (!s.hasReference()) continue;
+            hypotheses.add(s.answerText());
             references.add(s.reference());
         }
         return hypotheses.isEmpty() ? Double.NaN : corpus(hypotheses, List.of(references)).score();

@@ -39,10 +39,10 @@ public final class RougeL implements Metric {
 
     @Override
     public Score score(Sample sample) {
-        if (sample.reference() == null || sample.reference().isBlank()) {
-            return Score.failed("no reference answer to compare with", Map.of());
+        if (!sample.hasReference()) {
+            return Score.noReference(Map.of());
         }
-        Result r = compute(sample.reference(), sample.answer() == null ? "" : sample.answer());
+        Result r = compute(sample.reference(), sample.answerText());
         return Score.of(r.fmeasure(), Map.of("precision", r.precision(), "recall", r.recall(), "lcs", r.lcs(),
             "answer_tokens", r.answerTokens(), "reference_tokens", r.referenceTokens()));
     }

@@ -51,16 +51,16 @@ public final class EmbeddingSimilarity implements Metric {
     public List<Score> scoreAll(List<Sample> samples) {
         List<int[]> ids = new ArrayList<>();
         for (Sample s : samples) {
-            if (s.reference() == null || s.reference().isBlank()) continue;
-            ids.add(encoder.tokenize(s.answer() == null ? "" : s.answer()));
+            if (!s.hasReference()) continue;
+            ids.add(encoder.tokenize(s.answerText()));
             ids.add(encoder.tokenize(s.reference()));
         }
         float[][] vectors = encoder.embedIds(ids);
         List<Score> scores = new ArrayList<>(samples.size());
         int at = 0;
         for (Sample s : samples) {
-            if (s.reference() == null || s.reference().isBlank()) {
-                scores.add(Score.failed("no reference answer to compare with", Map.of("sample", s.id())));
+            if (!s.hasReference()) {
+                scores.add(Score.noReference(Map.of("sample", s.id())));
                 continue;
             }
             int[] answer = ids.get(at), reference = ids.get(at + 1);
