@@ -3,6 +3,7 @@ package dev.bedside.eval.empathy;
 import dev.bedside.eval.Metric;
 import dev.bedside.eval.Sample;
 import dev.bedside.eval.Score;
+import dev.bedside.eval.readability.SyllableCounter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -179,13 +180,7 @@ public final class EmpathyHeuristic implements Metric {
      * which this heuristic does not need.
      */
     static int roughSyllables(String word) {
-        int groups = 0;
-        boolean inGroup = false;
-        for (int i = 0; i < word.length(); i++) {
-            boolean vowel = "aeiouy".indexOf(word.charAt(i)) >= 0;
-            if (vowel && !inGroup) groups++;
-            inGroup = vowel;
-        }
+        int groups = SyllableCounter.vowelGroups(word);
         if (groups > 1 && word.endsWith("e") && !word.endsWith("le") && !word.endsWith("ee")) groups--;
         return Math.max(groups, 1);
     }

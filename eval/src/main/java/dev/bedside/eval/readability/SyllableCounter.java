@@ -101,8 +101,8 @@ public final class SyllableCounter {
         return n;
     }
 
-    /** Maximal runs of {@code aeiouy}: the first guess at the syllable count. */
-    private static int vowelGroups(String word) {
+    /** Maximal runs of {@code aeiouy} in a lower-case word: the first guess at the syllable count. */
+    public static int vowelGroups(String word) {
         int groups = 0;
         boolean inGroup = false;
         for (int i = 0; i < word.length(); i++) {
