@@ -52,9 +52,6 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
     @Override
     public String description() { return "tornado (" + device + ")"; }
 
-    /** The device the kernels run on, as TornadoVM names it. */
-    public String device() { return device; }
-
     /** Graphs built so far: one per kernel and one per resident weight, so it stops growing once a model has run. */
     public int compiledGraphs() { return plans.size(); }
 
