@@ -24,6 +24,9 @@ final class DevicePlans implements AutoCloseable {
     /** A key part that refers to its object weakly (a weight's storage): cleared once the object is collected. */
     interface WeakKey {
         boolean cleared();
+
+        /** The same key holding its object weakly: what a stored entry keeps (lookups may hold it strongly). */
+        WeakKey weakened();
     }
 
     private record Entry(int[] capacities, Compiled compiled) {}
@@ -47,7 +50,8 @@ final class DevicePlans implements AutoCloseable {
         }
         if (entry != null) entry.compiled.close();
         T compiled = build.apply(capacities);
-        entries.put(key, new Entry(capacities, compiled));
+        List<Object> stored = key.stream().map(part -> part instanceof WeakKey weak ? weak.weakened() : part).toList();
+        entries.put(stored, new Entry(capacities, compiled));
         return compiled;
     }
 

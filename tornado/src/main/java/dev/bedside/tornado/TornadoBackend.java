@@ -64,17 +64,21 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
 
     /**
      * Identity of a weight's storage: resident copies are keyed by the array, segment or quantized matrix itself, not
-     * its contents, and only weakly, so that once a model is closed and collected its device copies are freed.
+     * its contents. A lookup holds it strongly (no allocation beyond this key per kernel call); the key a graph is
+     * stored under holds it weakly ({@link #weakened}), so that once a model is closed and collected its device
+     * copies are freed.
      */
     private static final class Identity implements DevicePlans.WeakKey {
-        private final WeakReference<Object> storage;
+        private final Object strong;
+        private final WeakReference<Object> weak;
         private final long offset;
         private final int hash;
 
-        private Identity(Object storage, long offset) {
-            this.storage = new WeakReference<>(storage);
+        private Identity(Object strong, WeakReference<Object> weak, long offset, int hash) {
+            this.strong = strong;
+            this.weak = weak;
             this.offset = offset;
-            this.hash = System.identityHashCode(storage) * 31 + Long.hashCode(offset);
+            this.hash = hash;
         }
 
         static Identity of(Tensor t) {
@@ -83,15 +87,20 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
                 case Storage.Segment segment -> segment.segment();
                 case Storage.Quantized quantized -> quantized.matrix();
             };
-            return new Identity(storage, t.offset());
+            return new Identity(storage, null, t.offset(), System.identityHashCode(storage) * 31 + Long.hashCode(t.offset()));
         }
 
+        private Object storage() { return weak != null ? weak.get() : strong; }
+
         @Override
-        public boolean cleared() { return storage.get() == null; }
+        public Identity weakened() { return weak != null ? this : new Identity(null, new WeakReference<>(strong), offset, hash); }
+
+        @Override
+        public boolean cleared() { return storage() == null; }
 
         @Override
         public boolean equals(Object other) {
-            return other instanceof Identity o && o.offset == offset && o.storage.get() == storage.get() && !cleared();
+            return other instanceof Identity o && o.offset == offset && o.storage() == storage() && !cleared();
         }
 
         @Override
