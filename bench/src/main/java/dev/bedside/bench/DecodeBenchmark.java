@@ -6,6 +6,7 @@ import dev.bedside.model.LlamaModel;
 import dev.bedside.model.LlamaWeights;
 import dev.bedside.model.generate.Sampler;
 import dev.bedside.tensor.Backends;
+import dev.bedside.tensor.DeviceTraffic;
 import dev.bedside.tensor.Parallel;
 import dev.bedside.tensor.Tensor;
 import java.util.Arrays;
@@ -16,13 +17,15 @@ import java.util.SplittableRandom;
 /**
  * Prefill and greedy-decode speed of a Llama model. Decoding one token reads every weight once, so its
  * speed is bounded by memory bandwidth: the result carries the bytes read per token and the bandwidth this
- * machine streams (measured in the same run), and their ratio, the speed a perfect kernel would reach.
+ * machine streams (measured in the same run), and their ratio, the speed a perfect kernel would reach. On a device
+ * backend it also carries the bytes that crossed between host and device per decoded token.
  */
 public final class DecodeBenchmark {
     private DecodeBenchmark() {}
 
     public record Result(String backend, int threads, int promptTokens, int decodeTokens, double prefillTokensPerSecond,
-                         double decodeTokensPerSecond, long weightBytesPerToken, double bandwidthGBs) {
+                         double decodeTokensPerSecond, long weightBytesPerToken, double bandwidthGBs,
+                         long deviceBytesPerToken) {
         /** Tokens per second if decoding did nothing but stream the weights at the measured bandwidth. */
         public double bandwidthBoundTokensPerSecond() { return bandwidthGBs * 1e9 / weightBytesPerToken; }
     }
@@ -36,28 +39,36 @@ public final class DecodeBenchmark {
         int vocab = model.config().vocabSize();
         int[] prompt = new SplittableRandom(7).ints(promptTokens, 0, vocab).toArray();
         double[] prefill = new double[repeats], decode = new double[repeats];
+        long deviceBytes = 0;
         try (var scope = Autograd.noGrad()) {
-            timeOnce(model, prompt, decodeTokens, new double[2]);
+            timeOnce(model, prompt, decodeTokens, new double[3]);
             for (int r = 0; r < repeats; r++) {
-                double[] seconds = new double[2];
-                timeOnce(model, prompt, decodeTokens, seconds);
-                prefill[r] = promptTokens / seconds[0];
-                decode[r] = decodeTokens / seconds[1];
+                double[] measured = new double[3];
+                timeOnce(model, prompt, decodeTokens, measured);
+                prefill[r] = promptTokens / measured[0];
+                decode[r] = decodeTokens / measured[1];
+                deviceBytes = (long) measured[2];   // the same every repeat: the same shapes cross
             }
         }
         return new Result(Backends.current().name(), Parallel.threads(), promptTokens, decodeTokens, median(prefill),
-                median(decode), bytesReadPerToken(weights), MemoryBandwidth.measureGBs());
+                median(decode), bytesReadPerToken(weights), MemoryBandwidth.measureGBs(), deviceBytes / decodeTokens);
     }
 
-    /** One prefill and {@code steps} greedy steps; seconds[0] and [1] receive their wall times. */
-    private static void timeOnce(LlamaModel model, int[] prompt, int steps, double[] seconds) {
+    /**
+     * One prefill and {@code steps} greedy steps; measured[0] and [1] receive their wall times, measured[2] the bytes
+     * that crossed between host and device during the steps.
+     */
+    private static void timeOnce(LlamaModel model, int[] prompt, int steps, double[] measured) {
         long start = System.nanoTime();
         KvCache cache = model.newCache(prompt.length + steps + 1);
         float[] logits = model.lastLogits(model.hidden(prompt, cache));
-        seconds[0] = (System.nanoTime() - start) / 1e9;
+        measured[0] = (System.nanoTime() - start) / 1e9;
+        DeviceTraffic before = Backends.current().traffic();
         start = System.nanoTime();
         for (int i = 0; i < steps; i++) logits = model.lastLogits(model.hidden(new int[] {Sampler.argmax(logits)}, cache));
-        seconds[1] = (System.nanoTime() - start) / 1e9;
+        measured[1] = (System.nanoTime() - start) / 1e9;
+        DeviceTraffic moved = Backends.current().traffic().since(before);
+        measured[2] = moved.bytesToDevice() + moved.bytesToHost();
     }
 
     private static double median(double[] values) {

@@ -8,6 +8,7 @@ import dev.bedside.lora.LoraAdapter;
 import dev.bedside.lora.LoraConfig;
 import dev.bedside.model.LlamaModel;
 import dev.bedside.tensor.Backends;
+import dev.bedside.tensor.DeviceTraffic;
 import dev.bedside.tensor.Parallel;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,7 +30,7 @@ public final class DpoBenchmark {
     private DpoBenchmark() {}
 
     public record Result(String backend, int threads, int seqLen, int batchSize, int loraR, long trainableParameters,
-                         double secondsPerStep, long peakRssBytes) {
+                         double secondsPerStep, long peakRssBytes, long deviceBytesPerStep) {
         /** Completion tokens of both answers per second: 2·L·B / seconds per step. */
         public double tokensPerSecond() { return 2.0 * seqLen * batchSize / secondsPerStep; }
     }
@@ -50,13 +51,18 @@ public final class DpoBenchmark {
                 null, null, null, null, null, steps, batchSize, 1, 0, null, null, null, true, 1L, Integer.MAX_VALUE, false, false, null);
         LoraAdapter adapter = LoraAdapter.attach(model, lora, 1);
         long[] stepEnds = new long[steps + 1];
+        DeviceTraffic[] trafficAtStepEnds = new DeviceTraffic[steps + 1];
         Path out = Files.createTempDirectory("bedside-bench-dpo");
         try {
             DpoTrainer trainer = new DpoTrainer(adapter, pairs, config, out) {
                 @Override
-                protected void afterStep(int step) { stepEnds[step] = System.nanoTime(); }
+                protected void afterStep(int step) {
+                    stepEnds[step] = System.nanoTime();
+                    trafficAtStepEnds[step] = Backends.current().traffic();
+                }
             };
             stepEnds[0] = System.nanoTime();
+            trafficAtStepEnds[0] = Backends.current().traffic();
             trainer.train(false);
         } finally {
             adapter.detach();
@@ -69,7 +75,10 @@ public final class DpoBenchmark {
         Arrays.sort(seconds);
         double median = timedSteps % 2 == 1 ? seconds[timedSteps / 2] : (seconds[timedSteps / 2 - 1] + seconds[timedSteps / 2]) / 2;
         long params = adapter.parameters().values().stream().mapToLong(v -> v.numel()).sum();
-        return new Result(Backends.current().name(), Parallel.threads(), seqLen, batchSize, loraR, params, median, peakRssBytes());
+        DeviceTraffic moved = trafficAtStepEnds[steps].since(trafficAtStepEnds[warmupSteps]);
+        long deviceBytesPerStep = (moved.bytesToDevice() + moved.bytesToHost()) / timedSteps;
+        return new Result(Backends.current().name(), Parallel.threads(), seqLen, batchSize, loraR, params, median, peakRssBytes(),
+                deviceBytesPerStep);
     }
 
     /** VmHWM of /proc/self/status (Linux): the peak resident set size; -1 where there is none. */

@@ -135,6 +135,7 @@ final class BenchCommand {
         line.put("weight_bytes_per_token", r.weightBytesPerToken());
         line.put("memory_bandwidth_gb_per_s", round(r.bandwidthGBs()));
         line.put("bandwidth_bound_tokens_per_second", round(r.bandwidthBoundTokensPerSecond()));
+        line.put("device_bytes_per_token", r.deviceBytesPerToken());   // host ↔ device, both ways; 0 on the CPU
         line.put("backend", r.backend());
         line.put("threads", r.threads());
         System.out.println(new ObjectMapper().writeValueAsString(line));
@@ -198,6 +199,7 @@ final class BenchCommand {
         line.put("tokens_per_second", round(r.tokensPerSecond()));
         line.put("peak_rss_bytes", r.peakRssBytes());
         line.put("heap_max_bytes", Runtime.getRuntime().maxMemory());   // -Xmx: the heap's share of the RSS can grow to it
+        line.put("device_bytes_per_step", r.deviceBytesPerStep());   // host ↔ device, both ways; 0 on the CPU
         line.put("backend", r.backend());
         line.put("threads", r.threads());
         System.out.println(new ObjectMapper().writeValueAsString(line));

@@ -23,6 +23,9 @@ public interface Backend {
     /** What {@code --backend} reports: the name, and for a device backend the device it runs on. */
     default String description() { return name(); }
 
+    /** Kernel runs on a device and the bytes moved between host and device so far; none for a CPU backend. */
+    default DeviceTraffic traffic() { return DeviceTraffic.NONE; }
+
     // ------------------------------------------------------------------ matrix products
 
     /**

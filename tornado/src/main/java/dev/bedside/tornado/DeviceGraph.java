@@ -1,5 +1,7 @@
 package dev.bedside.tornado;
 
+import dev.bedside.tensor.DeviceTraffic;
+
 import dev.bedside.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -7,31 +9,60 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import uk.ac.manchester.tornado.api.DataRange;
 import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.ImmutableTaskGraph;
 import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
+import uk.ac.manchester.tornado.api.TornadoExecutionResult;
 import uk.ac.manchester.tornado.api.WorkerGrid;
 import uk.ac.manchester.tornado.api.WorkerGrid1D;
 import uk.ac.manchester.tornado.api.WorkerGrid2D;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
+import uk.ac.manchester.tornado.api.enums.ProfilerMode;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+import uk.ac.manchester.tornado.api.types.arrays.TornadoNativeArray;
 
 /**
  * One TornadoVM task graph, compiled on its first run and run again for every later call: its device buffers
- * (sized for the largest call so far, see {@link DevicePlans}), the small {@code dims}/{@code scalars} arrays that
- * carry each call's sizes, and one worker grid per task whose size is set before each run.
+ * (sized by {@link DevicePlans}), the small {@code dims}/{@code scalars} arrays that carry each call's sizes, and one
+ * worker grid per task whose size is set before each run.
  *
- * <p>What crosses each run: the buffers passed to {@link #everyRun} go to the device before every run, those to
- * {@link #toHost} come back after it; buffers passed to {@link #once} (weights) go to the device on the first
- * run only and stay there.
+ * <p>What crosses: the buffers passed to {@link #everyRun} go to the device, whole, before every run; those passed to
+ * {@link #once} (weights) go on the first run only and stay. Nothing comes back by itself: after a run,
+ * {@link #copyOut} fetches just the elements a call produced. Graphs compiled together ({@link #compileTogether})
+ * share one execution plan, so a buffer one of them keeps on the device ({@link #keepOnDevice}) is read in place by
+ * the others ({@link #useFrom}): that is how a weight's decode and batched graphs share its one device copy.
+ *
+ * <p>{@link #traffic()} counts the bytes that cross, for tests and benchmarks: buffers go to the device whole, with
+ * TornadoVM's array header, and come back as far as {@link #copyOut} asks. With the system property
+ * {@code bedside.tornado.profile=true} set when a graph is compiled, its bytes sent are the ones TornadoVM's own
+ * profiler reports instead (which is how the tests check this arithmetic).
  */
 final class DeviceGraph implements AutoCloseable {
     /** Work-group size of the element-wise kernels' grids. */
     static final int GROUP = 32;
     private static int graphsMade;
+    private static final AtomicLong runs = new AtomicLong(), bytesToDevice = new AtomicLong(), bytesToHost = new AtomicLong();
+
+    static DeviceTraffic traffic() { return new DeviceTraffic(runs.get(), bytesToDevice.get(), bytesToHost.get()); }
+
+    /** An execution plan and the graphs it runs (one, or a weight's graphs sharing its device copy). */
+    private static final class Plan {
+        final TornadoExecutionPlan executable;
+        final int graphs;
+        final boolean profiled;
+        boolean closed;
+
+        Plan(TornadoExecutionPlan executable, int graphs, boolean profiled) {
+            this.executable = executable;
+            this.graphs = graphs;
+            this.profiled = profiled;
+        }
+    }
 
     final TaskGraph graph;
     final KernelContext context = new KernelContext();
@@ -39,36 +70,52 @@ final class DeviceGraph implements AutoCloseable {
     final FloatArray scalars = new FloatArray(4);
     private final String name;
     private final Map<String, WorkerGrid> grids = new LinkedHashMap<>();
-    private final List<Object> toHost = new ArrayList<>();
-    private TornadoExecutionPlan plan;
+    private final List<Object> leftOnDevice = new ArrayList<>();
+    private long everyRunBytes, onceBytes;
+    private Plan plan;
+    private int index;
+    private TornadoExecutionResult lastRun;
 
     DeviceGraph(String kernel) {
         synchronized (DeviceGraph.class) { name = kernel + (graphsMade++); }
         graph = new TaskGraph(name);
-        graph.transferToDevice(DataTransferMode.EVERY_EXECUTION, dims, scalars);
+        everyRun(dims, scalars);
     }
 
-    /** Buffers copied to the device before every run (activations, accumulators). */
-    DeviceGraph everyRun(Object... buffers) {
-        graph.transferToDevice(DataTransferMode.EVERY_EXECUTION, buffers);
+    private static boolean profiled() { return Boolean.getBoolean("bedside.tornado.profile"); }
+
+    /** Buffers copied to the device, whole, before every run (activations). */
+    DeviceGraph everyRun(TornadoNativeArray... buffers) {
+        graph.transferToDevice(DataTransferMode.EVERY_EXECUTION, (Object[]) buffers);
+        for (TornadoNativeArray b : buffers) everyRunBytes += b.getNumBytesOfSegmentWithHeader();
         return this;
     }
 
     /** Buffers copied to the device once and kept there (frozen weights, tables). */
-    DeviceGraph once(Object... buffers) {
-        graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, buffers);
+    DeviceGraph once(TornadoNativeArray... buffers) {
+        graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, (Object[]) buffers);
+        for (TornadoNativeArray b : buffers) onceBytes += b.getNumBytesOfSegmentWithHeader();
         return this;
     }
+
+    /** Buffers this graph leaves on the device for the graphs compiled with it ({@link #useFrom}). */
+    DeviceGraph keepOnDevice(TornadoNativeArray... buffers) {
+        leftOnDevice.addAll(List.of(buffers));
+        return this;
+    }
+
+    /** Buffers read in place from {@code source}'s device copy: never copied by this graph. */
+    DeviceGraph useFrom(DeviceGraph source, TornadoNativeArray... buffers) {
+        graph.consumeFromDevice(source.name, (Object[]) buffers);
+        return this;
+    }
+
+    /** Results this graph's tasks write: left on the device until {@link #copyOut} fetches what a call needs. */
+    DeviceGraph results(TornadoNativeArray... buffers) { return keepOnDevice(buffers); }
 
     /** Registers a task's grid: 1-D or 2-D, sized per run by {@link #size1D} / {@link #size2D}. */
     DeviceGraph grid(String task, int dimensions) {
         grids.put(task, dimensions == 1 ? new WorkerGrid1D(1) : new WorkerGrid2D(1, 1));
-        return this;
-    }
-
-    /** Buffers copied back after every run. */
-    DeviceGraph toHost(Object... buffers) {
-        toHost.addAll(List.of(buffers));
         return this;
     }
 
@@ -103,35 +150,55 @@ final class DeviceGraph implements AutoCloseable {
         for (int i = 0; i < values.length; i++) scalars.set(i, values[i]);
     }
 
-    /** Compiles on the first call (TornadoVM JIT-compiles each task for the device), then runs. */
-    void run() {
-        if (plan == null) {
-            graph.transferToHost(DataTransferMode.EVERY_EXECUTION, toHost.toArray());
-            ImmutableTaskGraph snapshot = graph.snapshot();
-            GridScheduler scheduler = new GridScheduler();
-            grids.forEach((task, grid) -> scheduler.addWorkerGrid(name + "." + task, grid));
-            plan = new TornadoExecutionPlan(snapshot).withGridScheduler(scheduler);
+    /**
+     * Builds one execution plan for these graphs (TornadoVM compiles each graph's tasks on its first run). Graphs
+     * that share device buffers must be compiled together, and a graph that {@link #useFrom uses} another's buffers
+     * runs only after that one has run once.
+     */
+    static void compileTogether(DeviceGraph... graphs) {
+        ImmutableTaskGraph[] snapshots = new ImmutableTaskGraph[graphs.length];
+        GridScheduler scheduler = new GridScheduler();
+        for (int i = 0; i < graphs.length; i++) {
+            DeviceGraph g = graphs[i];
+            if (!g.leftOnDevice.isEmpty()) g.graph.transferToHost(DataTransferMode.UNDER_DEMAND, g.leftOnDevice.toArray());
+            snapshots[i] = g.graph.snapshot();
+            g.grids.forEach((task, grid) -> scheduler.addWorkerGrid(g.name + "." + task, grid));
         }
-        plan.execute();
+        TornadoExecutionPlan executable = new TornadoExecutionPlan(snapshots).withGridScheduler(scheduler);
+        Plan plan = new Plan(profiled() ? executable.withProfiler(ProfilerMode.SILENT) : executable, graphs.length, profiled());
+        for (int i = 0; i < graphs.length; i++) {
+            graphs[i].plan = plan;
+            graphs[i].index = i;
+        }
+    }
+
+    /** Runs the graph, compiling it first if it is alone and not compiled yet. */
+    void run() {
+        if (plan == null) compileTogether(this);
+        boolean first = lastRun == null;
+        lastRun = plan.graphs == 1 ? plan.executable.execute() : plan.executable.withGraph(index).execute();
+        runs.incrementAndGet();
+        bytesToDevice.addAndGet(plan.profiled ? lastRun.getProfilerResult().getTotalBytesCopyIn()
+                : everyRunBytes + (first ? onceBytes : 0));
     }
 
     @Override
     public void close() {
-        if (plan == null) return;
+        if (plan == null || plan.closed) return;
+        plan.closed = true;
         try {
-            plan.freeDeviceMemory();
-            plan.close();
+            plan.executable.freeDeviceMemory();
+            plan.executable.close();
         } catch (Exception e) {
             // freeing device memory at shutdown: nothing else to do with a failure here
         }
-        plan = null;
     }
 
     static int roundUp(int n, int multiple) { return Math.max(multiple, (n + multiple - 1) / multiple * multiple); }
 
     // ------------------------------------------------------------------ host ↔ buffer copies
 
-    /** Copies a contiguous F32 heap tensor (honouring its offset) into the start of a device buffer. */
+    /** Copies a contiguous F32 heap tensor (honouring its offset) into the start of a buffer (sent on the next run). */
     static void copyIn(Tensor t, FloatArray buffer) {
         MemorySegment.copy(t.data(), (int) t.offset(), buffer.getSegment(), ValueLayout.JAVA_FLOAT, 0, t.numel());
     }
@@ -140,8 +207,33 @@ final class DeviceGraph implements AutoCloseable {
         MemorySegment.copy(values, 0, buffer.getSegment(), ValueLayout.JAVA_INT, 0, values.length);
     }
 
-    /** Copies the first numel values of a device buffer back into a tensor (written over). */
-    static void copyOut(FloatArray buffer, Tensor t) {
-        MemorySegment.copy(buffer.getSegment(), ValueLayout.JAVA_FLOAT, 0, t.data(), (int) t.offset(), t.numel());
+    /** Fetches the first numel values of a result buffer from the last run and writes them over the tensor's. */
+    void copyOut(FloatArray buffer, Tensor t) { copyOut(buffer, t, 0f); }
+
+    /**
+     * Fetches the first numel values of a result buffer from the last run and adds them to the tensor's: how a backward
+     * kernel's gradient (written on the device) is accumulated, so the accumulator never has to cross to the device.
+     */
+    void addOut(FloatArray buffer, Tensor t) { copyOut(buffer, t, 1f); }
+
+    /**
+     * Fetches the first numel values of a result buffer from the last run into the tensor: {@code t = fetched + beta · t},
+     * where beta = 0 ignores t's previous values (even NaN).
+     */
+    void copyOut(FloatArray buffer, Tensor t, float beta) {
+        int n = t.numel(), offset = (int) t.offset();
+        fetch(buffer, n);
+        if (beta == 0f) {
+            MemorySegment.copy(buffer.getSegment(), ValueLayout.JAVA_FLOAT, 0, t.data(), offset, n);
+            return;
+        }
+        float[] target = t.data();
+        MemorySegment values = buffer.getSegment();
+        for (int i = 0; i < n; i++) target[offset + i] = values.getAtIndex(ValueLayout.JAVA_FLOAT, i) + beta * target[offset + i];
+    }
+
+    private void fetch(FloatArray buffer, int numel) {
+        lastRun.transferToHost(new DataRange(buffer).withSize(numel));
+        bytesToHost.addAndGet(4L * numel);
     }
 }

@@ -1,14 +1,16 @@
 package dev.bedside.tornado;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The compiled graphs of a backend, one per kernel (and per resident weight): a graph is built for buffer sizes
- * rounded up to powers of two and reused until a call needs more, when it is closed and built again larger. So
- * a training run with varying sequence lengths compiles each kernel a handful of times, not once per length.
+ * The compiled graphs of a backend. A kernel's graph is built for buffer sizes rounded up to powers of two, one graph
+ * per size class ({@link #get}), so what crosses on a call is at most twice what the call needs and a training run with
+ * varying sequence lengths compiles each kernel a handful of times, not once per length. A resident weight has one set
+ * of graphs whose buffers grow instead ({@link #growing}): a new size class would mean another copy of the weight.
  * Graphs of resident weights are keyed weakly by the weight and closed once it has been collected.
  */
 final class DevicePlans implements AutoCloseable {
@@ -17,6 +19,7 @@ final class DevicePlans implements AutoCloseable {
     interface Compiled extends AutoCloseable {
         DeviceGraph graph();
 
+        /** Frees the graph's device memory (a record holding several graphs closes each). */
         @Override
         default void close() { graph().close(); }
     }
@@ -35,11 +38,31 @@ final class DevicePlans implements AutoCloseable {
     private int getsSincePurge;
 
     /**
-     * The graph for {@code key} whose buffers hold at least {@code needed[i]} elements each; {@code build} gets
-     * the capacities to allocate.
+     * The graph for {@code key} in the size class of {@code needed}: its buffers hold {@code needed[i]} rounded up to a
+     * power of two; {@code build} gets those capacities.
      */
     @SuppressWarnings("unchecked")
     synchronized <T extends Compiled> T get(List<Object> key, int[] needed, Function<int[], T> build) {
+        if (++getsSincePurge >= 1024) purge();
+        int[] capacities = new int[needed.length];
+        List<Object> classKey = new ArrayList<>(key);
+        for (int i = 0; i < needed.length; i++) {
+            capacities[i] = powerOfTwoAtLeast(needed[i]);
+            classKey.add(capacities[i]);
+        }
+        Entry entry = entries.get(classKey);
+        if (entry != null) return (T) entry.compiled;
+        T compiled = build.apply(capacities);
+        entries.put(stored(classKey), new Entry(capacities, compiled));
+        return compiled;
+    }
+
+    /**
+     * The one graph for {@code key} (a resident weight's) whose buffers hold at least {@code needed[i]} elements each:
+     * when a call needs more, it is closed and built again with capacities of the next powers of two.
+     */
+    @SuppressWarnings("unchecked")
+    synchronized <T extends Compiled> T growing(List<Object> key, int[] needed, Function<int[], T> build) {
         if (++getsSincePurge >= 1024) purge();
         Entry entry = entries.get(key);
         if (entry != null && fits(needed, entry.capacities)) return (T) entry.compiled;
@@ -50,9 +73,13 @@ final class DevicePlans implements AutoCloseable {
         }
         if (entry != null) entry.compiled.close();
         T compiled = build.apply(capacities);
-        List<Object> stored = key.stream().map(part -> part instanceof WeakKey weak ? weak.weakened() : part).toList();
-        entries.put(stored, new Entry(capacities, compiled));
+        entries.put(stored(key), new Entry(capacities, compiled));
         return compiled;
+    }
+
+    /** The key an entry is stored under: its weights' parts hold them weakly. */
+    private static List<Object> stored(List<Object> key) {
+        return key.stream().map(part -> part instanceof WeakKey weak ? weak.weakened() : part).toList();
     }
 
     private static boolean fits(int[] needed, int[] capacities) {

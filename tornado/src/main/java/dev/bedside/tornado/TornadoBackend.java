@@ -4,7 +4,6 @@ import static dev.bedside.tensor.Checks.lastDim;
 import static dev.bedside.tensor.Checks.requireSameShape;
 import static dev.bedside.tensor.Checks.rowsOf;
 import static dev.bedside.tornado.DeviceGraph.copyIn;
-import static dev.bedside.tornado.DeviceGraph.copyOut;
 
 import dev.bedside.tensor.BlockCodes;
 import dev.bedside.tensor.Checks.AttentionShape;
@@ -14,6 +13,7 @@ import dev.bedside.tensor.Checks.RopeShape;
 import dev.bedside.tensor.Checks.RowShape;
 import dev.bedside.tensor.CpuBackend;
 import dev.bedside.tensor.DType;
+import dev.bedside.tensor.DeviceTraffic;
 import dev.bedside.tensor.Storage;
 import dev.bedside.tensor.Tensor;
 import dev.bedside.tornado.kernels.AttentionKernels;
@@ -25,6 +25,7 @@ import java.util.List;
 import uk.ac.manchester.tornado.api.types.arrays.ByteArray;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+import uk.ac.manchester.tornado.api.types.arrays.TornadoNativeArray;
 
 /**
  * The kernels of training and inference on a TornadoVM device: GEMM, the frozen-weight products (F32, F16,
@@ -34,8 +35,11 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  *
  * <p>Frozen weights (the {@code w} of {@link #linear} and {@link #linearBackward}) and the rotary tables are
  * copied to the device on first use and stay there; 4-bit and 8-bit weights stay in their block format, F16 and
- * BF16 ones are widened to F32 once. Activations cross on every call: the {@link dev.bedside.tensor.Backend}
- * contract gives each kernel host arrays.
+ * BF16 ones are widened to F32 once. Activations cross on every call, because the {@link dev.bedside.tensor.Backend}
+ * contract gives each kernel host arrays, but only about what the call needs: buffers come in power-of-two size
+ * classes, results come back only as far as the call's output reaches, a decoded token's projections move just the
+ * token's vectors, and gradients are computed on the device and added to their accumulators on the host, so an
+ * accumulator never goes to the device. {@link #traffic()} counts what crosses.
  *
  * <p>A graph's buffers are shared by every call to its kernel, and the device runs one graph at a time anyway,
  * so the device kernels are {@code synchronized}; what stays on the CPU runs in parallel as before.
@@ -51,6 +55,10 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
 
     @Override
     public String description() { return "tornado (" + device + ")"; }
+
+    /** Device runs and the bytes that crossed each way so far (every TornadoVM graph of this JVM). */
+    @Override
+    public DeviceTraffic traffic() { return DeviceGraph.traffic(); }
 
     /** Graphs built so far: one per kernel and one per resident weight, so it stops growing once a model has run. */
     public int compiledGraphs() { return plans.size(); }
@@ -120,59 +128,48 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
     private static final byte[] NO_CODES = new byte[1];
 
     /**
-     * A matrix-product graph: {@code in} (a, x or dy) times a right operand, into {@code out} (c, y or dx). For a frozen
-     * weight the operand is resident (F32, or quantized codes with their scales), and one graph serves all three
-     * uses so the weight is on the device once: the decode matrix-vector product, the forward product and the
-     * backward one, picked by {@code mode} (the other tasks return at once on a single work-group).
+     * The right operand of the matrix kernels as device buffers: plain F32 values ({@code b}), or a block-quantized
+     * weight's codes, scales and (NF4) code book, with one-element stand-ins for the kind not used.
      */
-    private record Matmul(DeviceGraph graph, FloatArray in, FloatArray b, FloatArray out, int format) implements DevicePlans.Compiled {
-                /** A graph for a plain gemm (b crosses every run) or for one resident weight (b == null: take it from w). */
-        static Matmul build(String name, int[] cap, Tensor w) {
-            FloatArray in = new FloatArray(cap[0]), out = new FloatArray(cap[1]);
-            FloatArray b, scales, codeBook;
-            ByteArray codes;
-            int format;
-            if (w != null && w.storage() instanceof Storage.Quantized q) {
-                BlockCodes blocks = q.matrix().blockCodes();
-                format = switch (blocks.dtype()) {
-                    case Q8_0 -> MatmulKernels.Q8_0;
-                    case Q4_0 -> MatmulKernels.Q4_0;
-                    case NF4 -> MatmulKernels.NF4;
-                    default -> throw new IllegalArgumentException(blocks.dtype() + " is not block-quantized");
-                };
-                codes = ByteArray.fromArray(blocks.codes());
-                scales = FloatArray.fromArray(blocks.scales());
-                codeBook = FloatArray.fromArray(blocks.dtype() == DType.NF4 ? blocks.codeBook() : NO_FLOATS);
-                b = FloatArray.fromArray(NO_FLOATS);
-            } else {
-                format = MatmulKernels.F32;
-                b = w != null ? residentF32(w) : new FloatArray(cap[2]);
-                codes = ByteArray.fromArray(NO_CODES);
-                scales = FloatArray.fromArray(NO_FLOATS);
-                codeBook = FloatArray.fromArray(NO_FLOATS);
+    private record Operand(FloatArray b, ByteArray codes, FloatArray scales, FloatArray codeBook, int format) {
+        /** A buffer of {@code capacity} F32 values that crosses with every call (gemm's b). */
+        static Operand plain(int capacity) {
+            return new Operand(new FloatArray(capacity), ByteArray.fromArray(NO_CODES), FloatArray.fromArray(NO_FLOATS),
+                    FloatArray.fromArray(NO_FLOATS), MatmulKernels.F32);
+        }
+
+        /** A frozen weight: quantized ones keep their block format, F32, F16 and BF16 ones are widened to F32 once. */
+        static Operand weight(Tensor w) {
+            if (!(w.storage() instanceof Storage.Quantized q)) {
+                Operand plain = plain(1);
+                return new Operand(residentF32(w), plain.codes, plain.scales, plain.codeBook, MatmulKernels.F32);
             }
-            DeviceGraph g = new DeviceGraph(name).everyRun(in, out).once(codes, scales, codeBook);
-            if (w != null) g.once(b); else g.everyRun(b);
-            g.graph.task("matVec", MatmulKernels::matVec, g.context, in, b, codes, scales, codeBook, out, g.dims)
-                    .task("gemm", MatmulKernels::gemm, g.context, in, b, codes, scales, codeBook, out, g.dims, g.scalars);
-            return new Matmul(g.grid("matVec", 1).grid("gemm", 2).toHost(out), in, b, out, format);
+            BlockCodes blocks = q.matrix().blockCodes();
+            int format = switch (blocks.dtype()) {
+                case Q8_0 -> MatmulKernels.Q8_0;
+                case Q4_0 -> MatmulKernels.Q4_0;
+                case NF4 -> MatmulKernels.NF4;
+                default -> throw new IllegalArgumentException(blocks.dtype() + " is not block-quantized");
+            };
+            return new Operand(FloatArray.fromArray(NO_FLOATS), ByteArray.fromArray(blocks.codes()),
+                    FloatArray.fromArray(blocks.scales()),
+                    FloatArray.fromArray(blocks.dtype() == DType.NF4 ? blocks.codeBook() : NO_FLOATS), format);
         }
 
-        /** c = alpha · op(in) · op(b) + beta · c over [m, n, k]. */
-        void gemm(int m, int n, int k, boolean transA, boolean transB, float alpha, float beta) {
-            graph.setDims(m, n, k, transA ? 1 : 0, transB ? 1 : 0, format, MatmulKernels.MODE_GEMM);
-            graph.setScalars(alpha, beta);
-            graph.sizeGroups("matVec", 1, MatmulKernels.ROW_GROUP);   // idle this run
-            graph.size2D("gemm", n, m, MatmulKernels.TILE, MatmulKernels.TILE);
-            graph.run();
-        }
+        TornadoNativeArray[] buffers() { return new TornadoNativeArray[] {b, codes, scales, codeBook}; }
+    }
 
-        /** y = W · x for one token, W [out, in]. */
-        void matVec(int out, int in) {
-            graph.setDims(out, in, format, 0, 0, 0, MatmulKernels.MODE_MATVEC);
-            graph.sizeGroups("matVec", out, MatmulKernels.ROW_GROUP);
-            graph.size2D("gemm", 1, 1, MatmulKernels.TILE, MatmulKernels.TILE);   // idle this run
-            graph.run();
+    /**
+     * A plain gemm graph (LoRA's small matrices and their gradients): a and b cross on every call; the device computes
+     * alpha · op(a) · op(b) and the host adds beta · c, so c never goes to the device.
+     */
+    private record Gemm(DeviceGraph graph, FloatArray a, Operand b, FloatArray c) implements DevicePlans.Compiled {
+        static Gemm build(int[] cap) {
+            FloatArray a = new FloatArray(cap[0]), c = new FloatArray(cap[1]);
+            Operand b = Operand.plain(cap[2]);
+            DeviceGraph g = new DeviceGraph("gemm").everyRun(a, b.b).once(b.codes, b.scales, b.codeBook);
+            g.graph.task("t", MatmulKernels::gemm, g.context, a, b.b, b.codes, b.scales, b.codeBook, c, g.dims, g.scalars);
+            return new Gemm(g.grid("t", 2).results(c), a, b, c);
         }
     }
 
@@ -180,40 +177,93 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
     public synchronized void gemm(Tensor a, boolean transA, Tensor b, boolean transB, Tensor c, float alpha, float beta) {
         GemmShape s = GemmShape.of("gemm", a, transA, b, transB, c);
         if (s.m() == 0 || s.n() == 0) return;
-        Matmul g = plans.get(List.of("gemm"), new int[] {a.numel(), c.numel(), b.numel()}, cap -> Matmul.build("gemm", cap, null));
-        copyIn(a, g.in);
-        copyIn(b, g.b);
-        if (beta != 0f) copyIn(c, g.out);
-        g.gemm(s.m(), s.n(), s.k(), transA, transB, alpha, beta);
-        copyOut(g.out, c);
+        Gemm g = plans.get(List.of("gemm"), new int[] {a.numel(), c.numel(), b.numel()}, Gemm::build);
+        copyIn(a, g.a);
+        copyIn(b, g.b.b);
+        g.graph.setDims(s.m(), s.n(), s.k(), transA ? 1 : 0, transB ? 1 : 0, MatmulKernels.F32);
+        g.graph.setScalars(alpha);
+        g.graph.size2D("t", s.n(), s.m(), MatmulKernels.TILE, MatmulKernels.TILE);
+        g.graph.run();
+        g.graph.copyOut(g.c, c, beta);
     }
 
-    /** The graph of a frozen weight w [out, in], with buffers for at least {@code rows} rows each way. */
-    private Matmul weightGraph(Tensor w, int rows) {
+    /**
+     * A frozen weight W [out, in] on the device and the two graphs that read it. {@code vector} (decoding: y = W · x for
+     * one token, a work-group per output) uploads it once and keeps it there; {@code batch} (y = x · Wᵀ forward and
+     * dy · W backward, tiled) reads that same copy. Each graph moves only its own activations, so a decoded token
+     * crosses as x [in] and y [out], whatever size the batched calls before it had.
+     */
+    private record ResidentWeight(DeviceGraph vector, FloatArray vectorIn, FloatArray vectorOut,
+                                  DeviceGraph batch, FloatArray batchIn, FloatArray batchOut, int format)
+            implements DevicePlans.Compiled {
+        static ResidentWeight build(Tensor w, int[] cap) {
+            Operand weight = Operand.weight(w);
+            FloatArray vectorIn = new FloatArray(w.dim(1)), vectorOut = new FloatArray(w.dim(0));
+            DeviceGraph vector = new DeviceGraph("weightVector")
+                    .once(weight.buffers()).keepOnDevice(weight.buffers()).everyRun(vectorIn);
+            vector.graph.task("t", MatmulKernels::matVec, vector.context, vectorIn, weight.b, weight.codes, weight.scales,
+                    weight.codeBook, vectorOut, vector.dims);
+            vector.grid("t", 1).results(vectorOut);
+
+            FloatArray batchIn = new FloatArray(cap[0]), batchOut = new FloatArray(cap[1]);
+            DeviceGraph batch = new DeviceGraph("weightBatch")
+                    .useFrom(vector, weight.buffers()).everyRun(batchIn);
+            batch.graph.task("t", MatmulKernels::gemm, batch.context, batchIn, weight.b, weight.codes, weight.scales,
+                    weight.codeBook, batchOut, batch.dims, batch.scalars);
+            batch.grid("t", 2).results(batchOut);
+
+            DeviceGraph.compileTogether(vector, batch);
+            vector.setDims(0, w.dim(1), weight.format);   // no rows: this first run only uploads the weight
+            vector.sizeGroups("t", 1, MatmulKernels.ROW_GROUP);
+            vector.run();
+            return new ResidentWeight(vector, vectorIn, vectorOut, batch, batchIn, batchOut, weight.format);
+        }
+
+        @Override
+        public DeviceGraph graph() { return vector; }   // the two graphs share one plan: closing one frees both
+
+        /** batchOut = op(batchIn) · op(W) over [m, n, k] (written, never read: the output does not cross to the device). */
+        void batch(int m, int n, int k, boolean transB) {
+            batch.setDims(m, n, k, 0, transB ? 1 : 0, format);
+            batch.setScalars(1f);
+            batch.size2D("t", n, m, MatmulKernels.TILE, MatmulKernels.TILE);
+            batch.run();
+        }
+    }
+
+    /** The graphs of a frozen weight w [out, in], with batch buffers for at least {@code rows} rows each way. */
+    private ResidentWeight resident(Tensor w, int rows) {
         int largest = rows * Math.max(w.dim(0), w.dim(1));
-        return plans.get(List.of("weight", Identity.of(w)), new int[] {largest, largest}, cap -> Matmul.build("weight", cap, w));
+        return plans.growing(List.of("weight", Identity.of(w)), new int[] {largest, largest}, cap -> ResidentWeight.build(w, cap));
     }
 
     @Override
     public synchronized void linear(Tensor x, Tensor w, Tensor y) {
         LinearShape s = LinearShape.of("linear", x, w, y);
         if (s.rows() == 0 || s.out() == 0) return;
-        Matmul g = weightGraph(w, s.rows());
-        copyIn(x, g.in);
-        if (s.rows() == 1) g.matVec(s.out(), s.in());
-        else g.gemm(s.rows(), s.out(), s.in(), false, true, 1f, 0f);    // y = x · wᵀ
-        copyOut(g.out, y);
+        if (s.rows() == 1) {
+            ResidentWeight g = resident(w, 1);
+            copyIn(x, g.vectorIn);
+            g.vector.setDims(s.out(), s.in(), g.format);
+            g.vector.sizeGroups("t", s.out(), MatmulKernels.ROW_GROUP);
+            g.vector.run();
+            g.vector.copyOut(g.vectorOut, y);
+        } else {
+            ResidentWeight g = resident(w, s.rows());
+            copyIn(x, g.batchIn);
+            g.batch(s.rows(), s.out(), s.in(), true);    // y = x · wᵀ
+            g.batch.copyOut(g.batchOut, y);
+        }
     }
 
     @Override
     public synchronized void linearBackward(Tensor dy, Tensor w, Tensor dx) {
         LinearShape s = LinearShape.of("linearBackward", dx, w, dy);
         if (s.rows() == 0 || s.in() == 0) return;
-        Matmul g = weightGraph(w, s.rows());
-        copyIn(dy, g.in);
-        copyIn(dx, g.out);
-        g.gemm(s.rows(), s.in(), s.out(), false, false, 1f, 1f);        // dx += dy · w
-        copyOut(g.out, dx);
+        ResidentWeight g = resident(w, s.rows());
+        copyIn(dy, g.batchIn);
+        g.batch(s.rows(), s.in(), s.out(), false);     // dy · w, added to dx on the host (dx need not cross)
+        g.batch.addOut(g.batchOut, dx);
     }
 
     // ------------------------------------------------------------------ RMSNorm
@@ -223,7 +273,7 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
             FloatArray x = new FloatArray(cap[0]), w = new FloatArray(cap[1]), out = new FloatArray(cap[0]), inv = new FloatArray(cap[2]);
             DeviceGraph g = new DeviceGraph("rmsNorm").everyRun(x, w);
             g.graph.task("t", RowKernels::rmsNorm, g.context, x, w, out, inv, g.dims, g.scalars);
-            return new RmsNorm(g.grid("t", 1).toHost(out, inv), x, w, out, inv);
+            return new RmsNorm(g.grid("t", 1).results(out, inv), x, w, out, inv);
         }
     }
 
@@ -239,8 +289,8 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
         p.graph.setScalars(eps);
         p.graph.sizeGroups("t", rows, RowKernels.GROUP);
         p.graph.run();
-        copyOut(p.out, out);
-        copyOut(p.invRms, invRms);
+        p.graph.copyOut(p.out, out);
+        p.graph.copyOut(p.invRms, invRms);
     }
 
     private record RmsNormBackward(DeviceGraph graph, FloatArray g, FloatArray x, FloatArray w, FloatArray invRms,
@@ -248,10 +298,10 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
         static RmsNormBackward build(int[] cap) {
             FloatArray g = new FloatArray(cap[0]), x = new FloatArray(cap[0]), dx = new FloatArray(cap[0]);
             FloatArray w = new FloatArray(cap[1]), dw = new FloatArray(cap[1]), inv = new FloatArray(cap[2]);
-            DeviceGraph d = new DeviceGraph("rmsNormBackward").everyRun(g, x, w, inv, dx, dw);
+            DeviceGraph d = new DeviceGraph("rmsNormBackward").everyRun(g, x, w, inv);
             d.graph.task("rows", RowKernels::rmsNormBackward, d.context, g, x, w, inv, dx, d.dims)
                     .task("weight", RowKernels::rmsNormWeightGrad, d.context, g, x, inv, dw, d.dims);
-            return new RmsNormBackward(d.grid("rows", 1).grid("weight", 1).toHost(dx, dw), g, x, w, inv, dx, dw);
+            return new RmsNormBackward(d.grid("rows", 1).grid("weight", 1).results(dx, dw), g, x, w, inv, dx, dw);
         }
     }
 
@@ -265,14 +315,13 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
         copyIn(x, p.x);
         copyIn(weight, p.w);
         copyIn(invRms, p.invRms);
-        copyIn(dx, p.dx);
-        if (dWeight != null) copyIn(dWeight, p.dw); else p.dw.clear();
+
         p.graph.setDims(rows, dim);
         p.graph.sizeGroups("rows", rows, RowKernels.GROUP);
         p.graph.size1D("weight", dim);
         p.graph.run();
-        copyOut(p.dx, dx);
-        if (dWeight != null) copyOut(p.dw, dWeight);
+        p.graph.addOut(p.dx, dx);
+        if (dWeight != null) p.graph.addOut(p.dw, dWeight);
     }
 
     // ------------------------------------------------------------------ softmax and the log-prob gather
@@ -282,7 +331,7 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
             FloatArray x = new FloatArray(cap[0]), out = new FloatArray(cap[0]);
             DeviceGraph g = new DeviceGraph("softmax").everyRun(x);
             g.graph.task("t", RowKernels::softmax, g.context, x, out, g.dims);
-            return new Softmax(g.grid("t", 1).toHost(out), x, out);
+            return new Softmax(g.grid("t", 1).results(out), x, out);
         }
     }
 
@@ -296,7 +345,7 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
         p.graph.setDims(rows, cols);
         p.graph.sizeGroups("t", rows, RowKernels.GROUP);
         p.graph.run();
-        copyOut(p.out, out);
+        p.graph.copyOut(p.out, out);
     }
 
     private record Gather(DeviceGraph graph, FloatArray logits, IntArray targets, FloatArray logProbs, FloatArray logSumExp)
@@ -306,7 +355,7 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
             IntArray targets = new IntArray(cap[1]);
             DeviceGraph g = new DeviceGraph("logProbGather").everyRun(logits, targets);
             g.graph.task("t", RowKernels::logProbGather, g.context, logits, targets, lp, lse, g.dims);
-            return new Gather(g.grid("t", 1).toHost(lp, lse), logits, targets, lp, lse);
+            return new Gather(g.grid("t", 1).results(lp, lse), logits, targets, lp, lse);
         }
     }
 
@@ -321,8 +370,8 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
         p.graph.setDims(rows, vocab);
         p.graph.sizeGroups("t", rows, RowKernels.GROUP);
         p.graph.run();
-        copyOut(p.logProbs, logProbs);
-        copyOut(p.logSumExp, logSumExp);
+        p.graph.copyOut(p.logProbs, logProbs);
+        p.graph.copyOut(p.logSumExp, logSumExp);
     }
 
     private record GatherBackward(DeviceGraph graph, FloatArray dLogProbs, FloatArray logits, IntArray targets,
@@ -331,9 +380,9 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
             FloatArray logits = new FloatArray(cap[0]), dLogits = new FloatArray(cap[0]);
             FloatArray dlp = new FloatArray(cap[1]), lse = new FloatArray(cap[1]);
             IntArray targets = new IntArray(cap[1]);
-            DeviceGraph g = new DeviceGraph("logProbGatherBackward").everyRun(dlp, logits, targets, lse, dLogits);
+            DeviceGraph g = new DeviceGraph("logProbGatherBackward").everyRun(dlp, logits, targets, lse);
             g.graph.task("t", RowKernels::logProbGatherBackward, g.context, dlp, logits, targets, lse, dLogits, g.dims);
-            return new GatherBackward(g.grid("t", 2).toHost(dLogits), dlp, logits, targets, lse, dLogits);
+            return new GatherBackward(g.grid("t", 2).results(dLogits), dlp, logits, targets, lse, dLogits);
         }
     }
 
@@ -347,11 +396,10 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
         copyIn(logits, p.logits);
         copyIn(targets, p.targets);
         copyIn(logSumExp, p.logSumExp);
-        copyIn(dLogits, p.dLogits);
         p.graph.setDims(rows, vocab);
         p.graph.size2D("t", vocab, rows);
         p.graph.run();
-        copyOut(p.dLogits, dLogits);
+        p.graph.addOut(p.dLogits, dLogits);
     }
 
     // ------------------------------------------------------------------ SwiGLU and rotary embeddings
@@ -361,7 +409,7 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
             FloatArray gate = new FloatArray(cap[0]), up = new FloatArray(cap[0]), out = new FloatArray(cap[0]);
             DeviceGraph g = new DeviceGraph("swiglu").everyRun(gate, up);
             g.graph.task("t", PointwiseKernels::swiglu, g.context, gate, up, out, g.dims);
-            return new Swiglu(g.grid("t", 1).toHost(out), gate, up, out);
+            return new Swiglu(g.grid("t", 1).results(out), gate, up, out);
         }
     }
 
@@ -376,7 +424,7 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
         p.graph.setDims(n);
         p.graph.size1D("t", n);
         p.graph.run();
-        copyOut(p.out, out);
+        p.graph.copyOut(p.out, out);
     }
 
     private record SwigluBackward(DeviceGraph graph, FloatArray dOut, FloatArray gate, FloatArray up, FloatArray dGate,
@@ -384,9 +432,9 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
         static SwigluBackward build(int[] cap) {
             FloatArray dOut = new FloatArray(cap[0]), gate = new FloatArray(cap[0]), up = new FloatArray(cap[0]);
             FloatArray dGate = new FloatArray(cap[0]), dUp = new FloatArray(cap[0]);
-            DeviceGraph g = new DeviceGraph("swigluBackward").everyRun(dOut, gate, up, dGate, dUp);
+            DeviceGraph g = new DeviceGraph("swigluBackward").everyRun(dOut, gate, up);
             g.graph.task("t", PointwiseKernels::swigluBackward, g.context, dOut, gate, up, dGate, dUp, g.dims);
-            return new SwigluBackward(g.grid("t", 1).toHost(dGate, dUp), dOut, gate, up, dGate, dUp);
+            return new SwigluBackward(g.grid("t", 1).results(dGate, dUp), dOut, gate, up, dGate, dUp);
         }
     }
 
@@ -399,13 +447,11 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
         copyIn(dOut, p.dOut);
         copyIn(gate, p.gate);
         copyIn(up, p.up);
-        copyIn(dGate, p.dGate);
-        copyIn(dUp, p.dUp);
         p.graph.setDims(n);
         p.graph.size1D("t", n);
         p.graph.run();
-        copyOut(p.dGate, dGate);
-        copyOut(p.dUp, dUp);
+        p.graph.addOut(p.dGate, dGate);
+        p.graph.addOut(p.dUp, dUp);
     }
 
     private record Rope(DeviceGraph graph, FloatArray x, IntArray positions) implements DevicePlans.Compiled {
@@ -415,7 +461,7 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
             IntArray positions = new IntArray(cap[1]);
             DeviceGraph g = new DeviceGraph("rope").once(c, s).everyRun(x, positions);
             g.graph.task("t", PointwiseKernels::rope, g.context, x, positions, c, s, g.dims);
-            return new Rope(g.grid("t", 2).toHost(x), x, positions);
+            return new Rope(g.grid("t", 2).results(x), x, positions);
         }
     }
 
@@ -430,7 +476,7 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
         p.graph.setDims(positions.length, heads, headDim, headDim / 2, inverse ? 1 : 0);
         p.graph.size2D("t", heads * (headDim / 2), positions.length);
         p.graph.run();
-        copyOut(p.x, x);
+        p.graph.copyOut(p.x, x);
     }
 
     // ------------------------------------------------------------------ attention
@@ -442,7 +488,7 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
             FloatArray v = new FloatArray(cap[1]), lse = new FloatArray(cap[2]);
             DeviceGraph g = new DeviceGraph("attention").everyRun(q, k, v);
             g.graph.task("t", AttentionKernels::attention, g.context, q, k, v, out, lse, g.dims);
-            return new Attention(g.grid("t", 2).toHost(out, lse), q, k, v, out, lse);
+            return new Attention(g.grid("t", 2).results(out, lse), q, k, v, out, lse);
         }
     }
 
@@ -457,8 +503,8 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
         p.graph.setDims(s.tq(), s.tk(), heads, kvHeads, s.headDim());
         p.graph.size2D("t", heads, s.tq(), 1, 1);
         p.graph.run();
-        copyOut(p.out, out);
-        copyOut(p.logSumExp, logSumExp);
+        p.graph.copyOut(p.out, out);
+        p.graph.copyOut(p.logSumExp, logSumExp);
     }
 
     private record AttentionBackward(DeviceGraph graph, FloatArray dOut, FloatArray q, FloatArray k, FloatArray v,
@@ -468,11 +514,11 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
             FloatArray dOut = new FloatArray(cap[0]), q = new FloatArray(cap[0]), out = new FloatArray(cap[0]), dq = new FloatArray(cap[0]);
             FloatArray k = new FloatArray(cap[1]), v = new FloatArray(cap[1]), dk = new FloatArray(cap[1]), dv = new FloatArray(cap[1]);
             FloatArray lse = new FloatArray(cap[2]), rowDots = new FloatArray(cap[2]);   // rowDots never leaves the device
-            DeviceGraph g = new DeviceGraph("attentionBackward").everyRun(dOut, q, k, v, out, lse, dq, dk, dv);
+            DeviceGraph g = new DeviceGraph("attentionBackward").everyRun(dOut, q, k, v, out, lse);
             g.graph.task("rowDots", AttentionKernels::rowDots, g.context, dOut, out, rowDots, g.dims)
                     .task("query", AttentionKernels::backwardQuery, g.context, dOut, q, k, v, lse, rowDots, dq, g.dims)
                     .task("keyValue", AttentionKernels::backwardKeyValue, g.context, dOut, q, k, v, lse, rowDots, dk, dv, g.dims);
-            g.grid("rowDots", 2).grid("query", 2).grid("keyValue", 2).toHost(dq, dk, dv);
+            g.grid("rowDots", 2).grid("query", 2).grid("keyValue", 2).results(dq, dk, dv);
             return new AttentionBackward(g, dOut, q, k, v, out, lse, dq, dk, dv);
         }
     }
@@ -490,16 +536,13 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
         copyIn(v, p.v);
         copyIn(out, p.out);
         copyIn(logSumExp, p.logSumExp);
-        copyIn(dq, p.dq);
-        copyIn(dk, p.dk);
-        copyIn(dv, p.dv);
         p.graph.setDims(s.tq(), s.tk(), heads, kvHeads, s.headDim());
         p.graph.size2D("rowDots", heads, s.tq(), 1, 1);
         p.graph.size2D("query", heads, s.tq(), 1, 1);
         p.graph.size2D("keyValue", kvHeads, s.tk(), 1, 1);
         p.graph.run();
-        copyOut(p.dq, dq);
-        copyOut(p.dk, dk);
-        copyOut(p.dv, dv);
+        p.graph.addOut(p.dq, dq);
+        p.graph.addOut(p.dk, dk);
+        p.graph.addOut(p.dv, dv);
     }
 }

@@ -64,7 +64,7 @@ public final class AttentionKernels {
     }
 
     /**
-     * dq[i, h] += Σ_j p_ij (dOut_i · v_j − D_i) / √d · k_j, recomputing p_ij = exp(q_i · k_j / √d − lse_i).
+     * dq[i, h] = Σ_j p_ij (dOut_i · v_j − D_i) / √d · k_j (written), recomputing p_ij = exp(q_i · k_j / √d − lse_i).
      * Grid (heads, tq).
      */
     public static void backwardQuery(KernelContext ctx, FloatArray dOut, FloatArray q, FloatArray k, FloatArray v,
@@ -80,6 +80,7 @@ public final class AttentionKernels {
         float scale = 1f / TornadoMath.sqrt((float) d);
         int qi = (i * heads + h) * d;
         float lse = logSumExp.get(h * tq + i), rowDot = rowDots.get(h * tq + i);
+        for (int c = 0; c < d; c++) dq.set(qi + c, 0f);
         for (int j = 0; j <= tk - tq + i; j++) {
             int kj = (j * kvHeads + kvh) * d;
             float score = 0f, dp = 0f;
@@ -94,7 +95,7 @@ public final class AttentionKernels {
 
     /**
      * For key j of KV head g, over every query head h of its group and every query i that sees j:
-     * dv_j += p_ij · dOut_i and dk_j += p_ij (dOut_i · v_j − D_i) / √d · q_i. Grid (kvHeads, tk).
+     * dv_j = Σ p_ij · dOut_i and dk_j = Σ p_ij (dOut_i · v_j − D_i) / √d · q_i (written). Grid (kvHeads, tk).
      */
     public static void backwardKeyValue(KernelContext ctx, FloatArray dOut, FloatArray q, FloatArray k, FloatArray v,
                                         FloatArray logSumExp, FloatArray rowDots, FloatArray dk, FloatArray dv, IntArray dims) {
@@ -110,6 +111,10 @@ public final class AttentionKernels {
         int kj = (j * kvHeads + g) * d;
         int firstQuery = j - (tk - tq);   // query i sees key j when tk − tq + i ≥ j
         if (firstQuery < 0) firstQuery = 0;
+        for (int c = 0; c < d; c++) {
+            dk.set(kj + c, 0f);
+            dv.set(kj + c, 0f);
+        }
         for (int h = g * group; h < (g + 1) * group; h++) {
             for (int i = firstQuery; i < tq; i++) {
                 int qi = (i * heads + h) * d;

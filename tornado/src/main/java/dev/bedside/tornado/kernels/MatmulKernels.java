@@ -18,8 +18,6 @@ public final class MatmulKernels {
     public static final int TILE = 16;
     /** Work-items per output row in {@link #matVec}: a row kernel's group, for {@link RowKernels#groupSum}. */
     public static final int ROW_GROUP = RowKernels.GROUP;
-    /** dims[6]: which of the two kernels of a weight's graph does the work in this run (the other returns at once). */
-    public static final int MODE_MATVEC = 0, MODE_GEMM = 1;
 
     private MatmulKernels() {}
 
@@ -42,18 +40,16 @@ public final class MatmulKernels {
     }
 
     /**
-     * {@code c = alpha · op(a) · op(b) + beta · c}, tiled: each work-group computes a TILE × TILE block of c and walks
+     * {@code c = alpha · op(a) · op(b)} (written: a backend adds beta · c on the host, so c need not go to the device), tiled: each work-group computes a TILE × TILE block of c and walks
      * k in steps of TILE, staging a tile of op(a) and a tile of op(b) (decoded) in local memory, so each element
      * read from global memory is used TILE times. Work-item (x, y) computes c[row = y, col = x].
      *
-     * <p>dims = [m, n, k, transA, transB, format, mode]; scalars = [alpha, beta]. a is [m, k] (or [k, m] with transA),
+     * <p>dims = [m, n, k, transA, transB, format]; scalars = [alpha]. a is [m, k] (or [k, m] with transA),
      * op(b) is [k, n]: b is [k, n] (or [n, k] with transB). A frozen weight W [out, in] gives y = x · Wᵀ with transB
-     * and dx += dy · W without. Grid (roundUp(n), roundUp(m)), groups TILE × TILE. With beta = 0, c's previous
-     * contents are ignored (even NaN).
+     * and dy · W without. Grid (roundUp(n), roundUp(m)), groups TILE × TILE.
      */
     public static void gemm(KernelContext ctx, FloatArray a, FloatArray b, ByteArray codes, FloatArray scales,
                             FloatArray codeBook, FloatArray c, IntArray dims, FloatArray scalars) {
-        if (dims.get(6) != MODE_GEMM) return;
         int m = dims.get(0), n = dims.get(1), k = dims.get(2), format = dims.get(5);
         boolean transA = dims.get(3) != 0, transB = dims.get(4) != 0;
         int localCol = ctx.localIdx, localRow = ctx.localIdy;
@@ -73,21 +69,16 @@ public final class MatmulKernels {
             for (int kk = 0; kk < TILE; kk++) sum += tileA[localRow * TILE + kk] * tileB[kk * TILE + localCol];
             ctx.localBarrier();
         }
-        if (row < m && col < n) {
-            float scaled = scalars.get(0) * sum;
-            if (scalars.get(1) != 0f) scaled += scalars.get(1) * c.get(row * n + col);
-            c.set(row * n + col, scaled);
-        }
+        if (row < m && col < n) c.set(row * n + col, scalars.get(0) * sum);
     }
 
     /**
      * {@code y = W · x} for one token (decoding): W [out, in] (plain or quantized), one work-group of ROW_GROUP
      * work-items per output row, each summing a strided slice of the row, then a tree sum in local memory.
-     * dims = [out, in, format, ·, ·, ·, mode]. Grid (out · ROW_GROUP), groups of ROW_GROUP.
+     * dims = [out, in, format]. Grid (out · ROW_GROUP), groups of ROW_GROUP.
      */
     public static void matVec(KernelContext ctx, FloatArray x, FloatArray b, ByteArray codes, FloatArray scales,
                               FloatArray codeBook, FloatArray y, IntArray dims) {
-        if (dims.get(6) != MODE_MATVEC) return;
         int o = ctx.groupIdx, lane = ctx.localIdx;
         int in = dims.get(1), format = dims.get(2);
         float[] partial = ctx.allocateFloatLocalArray(ROW_GROUP);

@@ -20,15 +20,15 @@ public final class PointwiseKernels {
         }
     }
 
-    /** dGate += dOut·up·σ(g)(1 + g(1 − σ(g))); dUp += dOut·g·σ(g). dims = [n]. Grid (n). */
+    /** dGate = dOut·up·σ(g)(1 + g(1 − σ(g))); dUp = dOut·g·σ(g) (both written). dims = [n]. Grid (n). */
     public static void swigluBackward(KernelContext ctx, FloatArray dOut, FloatArray gate, FloatArray up,
                                       FloatArray dGate, FloatArray dUp, IntArray dims) {
         int i = ctx.globalIdx;
         if (i < dims.get(0)) {
             float g = gate.get(i), d = dOut.get(i);
             float sigmoid = 1f / (1f + TornadoMath.exp(-g));
-            dGate.set(i, dGate.get(i) + d * up.get(i) * sigmoid * (1f + g * (1f - sigmoid)));
-            dUp.set(i, dUp.get(i) + d * g * sigmoid);
+            dGate.set(i, d * up.get(i) * sigmoid * (1f + g * (1f - sigmoid)));
+            dUp.set(i, d * g * sigmoid);
         }
     }
 

@@ -61,7 +61,7 @@ public final class RowKernels {
         for (int i = lane; i < dim; i += GROUP) out.set(r * dim + i, x.get(r * dim + i) * inv * w.get(i));
     }
 
-    /** dx_i += inv·w_i·g_i − x_i·inv³/dim · Σ_j g_j·w_j·x_j. */
+    /** dx_i = inv·w_i·g_i − x_i·inv³/dim · Σ_j g_j·w_j·x_j (written: the backend adds it to the gradient on the host). */
     public static void rmsNormBackward(KernelContext ctx, FloatArray g, FloatArray x, FloatArray w, FloatArray invRms,
                                        FloatArray dx, IntArray dims) {
         int r = ctx.groupIdx, lane = ctx.localIdx, dim = dims.get(1);
@@ -72,18 +72,18 @@ public final class RowKernels {
         float coef = groupSum(ctx, partial, dot) * inv * inv * inv / dim;
         for (int i = lane; i < dim; i += GROUP) {
             int at = r * dim + i;
-            dx.set(at, dx.get(at) + inv * w.get(i) * g.get(at) - coef * x.get(at));
+            dx.set(at, inv * w.get(i) * g.get(at) - coef * x.get(at));
         }
     }
 
-    /** dW[i] += Σ_r g[r, i] · x[r, i] · invRms[r]. One work-item per weight: grid (cols), any group size. */
+    /** dW[i] = Σ_r g[r, i] · x[r, i] · invRms[r] (written). One work-item per weight: grid (cols), any group size. */
     public static void rmsNormWeightGrad(KernelContext ctx, FloatArray g, FloatArray x, FloatArray invRms, FloatArray dw,
                                          IntArray dims) {
         int i = ctx.globalIdx, rows = dims.get(0), dim = dims.get(1);
         if (i < dim) {
             float sum = 0f;
             for (int r = 0; r < rows; r++) sum += g.get(r * dim + i) * x.get(r * dim + i) * invRms.get(r);
-            dw.set(i, dw.get(i) + sum);
+            dw.set(i, sum);
         }
     }
 
@@ -124,15 +124,22 @@ public final class RowKernels {
         }
     }
 
-    /** dLogits[r, j] += dLogProbs[r] · (1[j = target] − softmax_j). One work-item per logit: grid (vocab, rows). */
+    /**
+     * dLogits[r, j] = dLogProbs[r] · (1[j = target] − softmax_j), 0 in an ignored row (written). One work-item per logit:
+     * grid (vocab, rows).
+     */
     public static void logProbGatherBackward(KernelContext ctx, FloatArray dLogProbs, FloatArray logits, IntArray targets,
                                              FloatArray logSumExp, FloatArray dLogits, IntArray dims) {
         int j = ctx.globalIdx, r = ctx.globalIdy, vocab = dims.get(1);
-        if (r < dims.get(0) && j < vocab && targets.get(r) >= 0) {
+        if (r < dims.get(0) && j < vocab) {
             int at = r * vocab + j;
-            float p = TornadoMath.exp(logits.get(at) - logSumExp.get(r));
-            float indicator = j == targets.get(r) ? 1f : 0f;
-            dLogits.set(at, dLogits.get(at) + dLogProbs.get(r) * (indicator - p));
+            float gradient = 0f;
+            if (targets.get(r) >= 0) {
+                float p = TornadoMath.exp(logits.get(at) - logSumExp.get(r));
+                float indicator = j == targets.get(r) ? 1f : 0f;
+                gradient = dLogProbs.get(r) * (indicator - p);
+            }
+            dLogits.set(at, gradient);
         }
     }
 }
