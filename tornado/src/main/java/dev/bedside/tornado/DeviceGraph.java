@@ -3,6 +3,7 @@ package dev.bedside.tornado;
 import dev.bedside.tensor.DeviceTraffic;
 
 import dev.bedside.tensor.Tensor;
+import dev.bedside.tornado.kernels.MatmulKernels;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
@@ -141,6 +142,12 @@ final class DeviceGraph implements AutoCloseable {
     }
 
     void size2D(String task, int x, int y) { size2D(task, x, y, GROUP, 1); }
+
+    /** The grid of {@link MatmulKernels#gemm} for c [m, n]: a group of TILE × TILE work-items per BLOCK × BLOCK block. */
+    void sizeGemm(String task, int m, int n) {
+        int blocksAcross = (n + MatmulKernels.BLOCK - 1) / MatmulKernels.BLOCK, blocksDown = (m + MatmulKernels.BLOCK - 1) / MatmulKernels.BLOCK;
+        size2D(task, blocksAcross * MatmulKernels.TILE, blocksDown * MatmulKernels.TILE, MatmulKernels.TILE, MatmulKernels.TILE);
+    }
 
     void setDims(int... values) {
         for (int i = 0; i < values.length; i++) dims.set(i, values[i]);

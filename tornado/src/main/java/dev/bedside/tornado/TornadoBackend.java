@@ -182,7 +182,7 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
         copyIn(b, g.b.b);
         g.graph.setDims(s.m(), s.n(), s.k(), transA ? 1 : 0, transB ? 1 : 0, MatmulKernels.F32);
         g.graph.setScalars(alpha);
-        g.graph.size2D("t", s.n(), s.m(), MatmulKernels.TILE, MatmulKernels.TILE);
+        g.graph.sizeGemm("t", s.m(), s.n());
         g.graph.run();
         g.graph.copyOut(g.c, c, beta);
     }
@@ -226,7 +226,7 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
         void batch(int m, int n, int k, boolean transB) {
             batch.setDims(m, n, k, 0, transB ? 1 : 0, format);
             batch.setScalars(1f);
-            batch.size2D("t", n, m, MatmulKernels.TILE, MatmulKernels.TILE);
+            batch.sizeGemm("t", m, n);
             batch.run();
         }
     }

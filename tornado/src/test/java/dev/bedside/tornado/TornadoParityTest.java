@@ -57,7 +57,7 @@ class TornadoParityTest {
     // ------------------------------------------------------------------ GEMM
 
     @Property(tries = 12)
-    void gemm(@ForAll @IntRange(min = 1, max = 40) int m, @ForAll @IntRange(min = 1, max = 40) int n,
+    void gemm(@ForAll @IntRange(min = 1, max = 150) int m, @ForAll @IntRange(min = 1, max = 150) int n,
               @ForAll @IntRange(min = 1, max = 70) int k, @ForAll boolean transA, @ForAll boolean transB,
               @ForAll @IntRange(min = 0, max = 2) int betaCase, @ForAll long seed) {
         TornadoBackend gpu = device();
@@ -73,9 +73,9 @@ class TornadoParityTest {
     // ------------------------------------------------------------------ frozen weights: F32, BF16, Q8_0, Q4_0, NF4
 
     @Property(tries = 15)
-    void linearForwardAndBackwardInEveryWeightFormat(@ForAll @IntRange(min = 1, max = 9) int rows,
+    void linearForwardAndBackwardInEveryWeightFormat(@ForAll @IntRange(min = 1, max = 70) int rows,
                                                      @ForAll @IntRange(min = 1, max = 3) int blocks,
-                                                     @ForAll @IntRange(min = 1, max = 24) int out,
+                                                     @ForAll @IntRange(min = 1, max = 100) int out,
                                                      @ForAll @IntRange(min = 0, max = 5) int formatIndex,
                                                      @ForAll long seed) {
         TornadoBackend gpu = device();

@@ -14,8 +14,8 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  */
 public final class MatmulKernels {
     public static final int F32 = 0, Q8_0 = 1, Q4_0 = 2, NF4 = 3;
-    /** Tile edge of {@link #gemm}: a work-group is TILE × TILE work-items. */
-    public static final int TILE = 16;
+    /** Tile edge of {@link #gemm}: a work-group is TILE × TILE work-items and computes a BLOCK × BLOCK block of c. */
+    public static final int TILE = 16, BLOCK = 4 * TILE;
     /** Work-items per output row in {@link #matVec}: a row kernel's group, for {@link RowKernels#groupSum}. */
     public static final int ROW_GROUP = RowKernels.GROUP;
 
@@ -40,36 +40,69 @@ public final class MatmulKernels {
     }
 
     /**
-     * {@code c = alpha · op(a) · op(b)} (written: a backend adds beta · c on the host, so c need not go to the device), tiled: each work-group computes a TILE × TILE block of c and walks
-     * k in steps of TILE, staging a tile of op(a) and a tile of op(b) (decoded) in local memory, so each element
-     * read from global memory is used TILE times. Work-item (x, y) computes c[row = y, col = x].
+     * {@code c = alpha · op(a) · op(b)} (written: a backend adds beta · c on the host, so c need not go to the device).
      *
-     * <p>dims = [m, n, k, transA, transB, format]; scalars = [alpha]. a is [m, k] (or [k, m] with transA),
-     * op(b) is [k, n]: b is [k, n] (or [n, k] with transB). A frozen weight W [out, in] gives y = x · Wᵀ with transB
-     * and dy · W without. Grid (roundUp(n), roundUp(m)), groups TILE × TILE.
+     * <p>Tiled and register-blocked: a work-group of TILE × TILE work-items computes a BLOCK × BLOCK block of c
+     * (BLOCK = 4 · TILE), each work-item a 4 × 4 set of it, rows {@code ty + TILE·i} and columns {@code tx + TILE·j}.
+     * The group walks k in steps of TILE, staging op(a) [BLOCK rows × TILE] and op(b) [TILE × BLOCK columns] (decoded)
+     * in local memory; each work-item then does 16 multiply-adds for every 8 values it reads from local memory, and
+     * each value read from global memory serves BLOCK products. Loads follow the memory layout, so neighbouring
+     * work-items read neighbouring addresses whether or not an operand is transposed.
+     *
+     * <p>dims = [m, n, k, transA, transB, format]; scalars = [alpha]. a is [m, k] (or [k, m] with transA), op(b) is
+     * [k, n]: b is [k, n] (or [n, k] with transB). A frozen weight W [out, in] gives y = x · Wᵀ with transB and dy · W
+     * without. Grid (TILE · ⌈n / BLOCK⌉, TILE · ⌈m / BLOCK⌉), groups TILE × TILE.
      */
     public static void gemm(KernelContext ctx, FloatArray a, FloatArray b, ByteArray codes, FloatArray scales,
                             FloatArray codeBook, FloatArray c, IntArray dims, FloatArray scalars) {
         int m = dims.get(0), n = dims.get(1), k = dims.get(2), format = dims.get(5);
         boolean transA = dims.get(3) != 0, transB = dims.get(4) != 0;
-        int localCol = ctx.localIdx, localRow = ctx.localIdy;
-        int col = ctx.groupIdx * TILE + localCol, row = ctx.groupIdy * TILE + localRow;
-        float[] tileA = ctx.allocateFloatLocalArray(TILE * TILE);   // [localRow][kk] = op(a)[row, t + kk]
-        float[] tileB = ctx.allocateFloatLocalArray(TILE * TILE);   // [kk][localCol] = op(b)[t + kk, col]
+        int tx = ctx.localIdx, ty = ctx.localIdy;
+        int firstRow = ctx.groupIdy * BLOCK, firstCol = ctx.groupIdx * BLOCK;
+        float[] tileA = ctx.allocateFloatLocalArray(BLOCK * TILE);   // [r][kk] = op(a)[firstRow + r, t + kk]
+        float[] tileB = ctx.allocateFloatLocalArray(TILE * BLOCK);   // [kk][col] = op(b)[t + kk, firstCol + col]
+        float[] sums = new float[16];                                 // [i · 4 + j]: c[ty + TILE·i, tx + TILE·j]
+        for (int e = 0; e < 16; e++) sums[e] = 0f;
 
-        float sum = 0f;
         for (int t = 0; t < k; t += TILE) {
-            int ka = t + localCol, kb = t + localRow;
-            float av = 0f, bv = 0f;
-            if (row < m && ka < k) av = transA ? a.get(ka * m + row) : a.get(row * k + ka);
-            if (col < n && kb < k) bv = weight(b, codes, scales, codeBook, format, transB ? col * k + kb : kb * n + col);
-            tileA[localRow * TILE + localCol] = av;
-            tileB[localRow * TILE + localCol] = bv;
+            for (int p = 0; p < 4; p++) {
+                // op(a): with transA a column of a is contiguous, so tx walks rows; otherwise tx walks k.
+                int r = transA ? tx + TILE * p : ty + TILE * p, kk = transA ? ty : tx;
+                int row = firstRow + r, ka = t + kk;
+                float av = 0f;
+                if (row < m && ka < k) av = transA ? a.get(ka * m + row) : a.get(row * k + ka);
+                tileA[r * TILE + kk] = av;
+                // op(b): with transB a row of b (a weight's row) is contiguous, so tx walks k; otherwise tx walks columns.
+                int col = transB ? ty + TILE * p : tx + TILE * p, kb = transB ? tx : ty;
+                int gcol = firstCol + col, kIndex = t + kb;
+                float bv = 0f;
+                if (gcol < n && kIndex < k) {
+                    bv = weight(b, codes, scales, codeBook, format, transB ? gcol * k + kIndex : kIndex * n + gcol);
+                }
+                tileB[kb * BLOCK + col] = bv;
+            }
             ctx.localBarrier();
-            for (int kk = 0; kk < TILE; kk++) sum += tileA[localRow * TILE + kk] * tileB[kk * TILE + localCol];
+            for (int kk = 0; kk < TILE; kk++) {
+                float a0 = tileA[ty * TILE + kk], a1 = tileA[(ty + TILE) * TILE + kk];
+                float a2 = tileA[(ty + 2 * TILE) * TILE + kk], a3 = tileA[(ty + 3 * TILE) * TILE + kk];
+                for (int j = 0; j < 4; j++) {
+                    float bv = tileB[kk * BLOCK + tx + TILE * j];
+                    sums[j] += a0 * bv;
+                    sums[4 + j] += a1 * bv;
+                    sums[8 + j] += a2 * bv;
+                    sums[12 + j] += a3 * bv;
+                }
+            }
             ctx.localBarrier();
         }
-        if (row < m && col < n) c.set(row * n + col, scalars.get(0) * sum);
+        float alpha = scalars.get(0);
+        for (int i = 0; i < 4; i++) {
+            int row = firstRow + ty + TILE * i;
+            for (int j = 0; j < 4; j++) {
+                int col = firstCol + tx + TILE * j;
+                if (row < m && col < n) c.set(row * n + col, alpha * sums[i * 4 + j]);
+            }
+        }
     }
 
     /**
