@@ -481,6 +481,16 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
 
     // ------------------------------------------------------------------ attention
 
+    /**
+     * The grid of an attention kernel, one work-item per (head, position): work-groups of 32 along the longer of the
+     * two axes, so a group's work-items are neighbouring positions of one head in training (keys read alike) and the
+     * heads of one position when decoding.
+     */
+    private static void sizeAttention(DeviceGraph graph, String task, int heads, int positions) {
+        if (positions >= heads) graph.size2D(task, heads, positions, 1, DeviceGraph.GROUP);
+        else graph.size2D(task, heads, positions, DeviceGraph.GROUP, 1);
+    }
+
     private record Attention(DeviceGraph graph, FloatArray q, FloatArray k, FloatArray v, FloatArray out,
                              FloatArray logSumExp) implements DevicePlans.Compiled {
         static Attention build(int[] cap) {
@@ -501,7 +511,7 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
         copyIn(k, p.k);
         copyIn(v, p.v);
         p.graph.setDims(s.tq(), s.tk(), heads, kvHeads, s.headDim());
-        p.graph.size2D("t", heads, s.tq(), 1, 1);
+        sizeAttention(p.graph, "t", heads, s.tq());
         p.graph.run();
         p.graph.copyOut(p.out, out);
         p.graph.copyOut(p.logSumExp, logSumExp);
@@ -537,9 +547,9 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
         copyIn(out, p.out);
         copyIn(logSumExp, p.logSumExp);
         p.graph.setDims(s.tq(), s.tk(), heads, kvHeads, s.headDim());
-        p.graph.size2D("rowDots", heads, s.tq(), 1, 1);
-        p.graph.size2D("query", heads, s.tq(), 1, 1);
-        p.graph.size2D("keyValue", kvHeads, s.tk(), 1, 1);
+        sizeAttention(p.graph, "rowDots", heads, s.tq());
+        sizeAttention(p.graph, "query", heads, s.tq());
+        sizeAttention(p.graph, "keyValue", kvHeads, s.tk());
         p.graph.run();
         p.graph.addOut(p.dq, dq);
         p.graph.addOut(p.dk, dk);
