@@ -188,14 +188,40 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
     }
 
     /**
-     * A frozen weight W [out, in] on the device and the two graphs that read it. {@code vector} (decoding: y = W · x for
-     * one token, a work-group per output) uploads it once and keeps it there; {@code batch} (y = x · Wᵀ forward and
-     * dy · W backward, tiled) reads that same copy. Each graph moves only its own activations, so a decoded token
-     * crosses as x [in] and y [out], whatever size the batched calls before it had.
+     * One direction of the batched product through a resident weight, tiled: {@code out = op(in) · op(W)}. It reads the
+     * weight where {@code source} left it and sends only {@code in}; the output is written, so it never goes to the
+     * device.
+     */
+    private record Product(DeviceGraph graph, FloatArray in, FloatArray out, int format) {
+        static Product of(String name, DeviceGraph source, Operand weight, int inCapacity, int outCapacity) {
+            FloatArray in = new FloatArray(inCapacity), out = new FloatArray(outCapacity);
+            DeviceGraph g = new DeviceGraph(name).useFrom(source, weight.buffers()).everyRun(in);
+            g.graph.task("t", MatmulKernels::gemm, g.context, in, weight.b, weight.codes, weight.scales, weight.codeBook,
+                    out, g.dims, g.scalars);
+            g.grid("t", 2).results(out);
+            return new Product(g, in, out, weight.format);
+        }
+
+        /** out [m, n] = op(in) · op(W), reducing over k. */
+        void run(int m, int n, int k, boolean transB) {
+            graph.setDims(m, n, k, 0, transB ? 1 : 0, format);
+            graph.setScalars(1f);
+            graph.sizeGemm("t", m, n);
+            graph.run();
+        }
+    }
+
+    /**
+     * A frozen weight W [out, in] on the device and the three graphs that read it. {@code vector} (decoding: y = W · x for
+     * one token, a work-group per output) uploads it once and keeps it there; {@code forward} (y = x · Wᵀ) and
+     * {@code backward} (dy · W) read that same copy. Each graph moves only its own activations, so a decoded token
+     * crosses as x [in] and y [out] whatever size the batched calls before it had, and a forward product sends x
+     * [rows, in], not a buffer sized for dy [rows, out] as well. TornadoVM compiles a graph on its first run: inference
+     * never compiles the backward one.
      */
     private record ResidentWeight(DeviceGraph vector, FloatArray vectorIn, FloatArray vectorOut,
-                                  DeviceGraph batch, FloatArray batchIn, FloatArray batchOut, int format)
-            implements DevicePlans.Compiled {
+                                  Product forward, Product backward, int format) implements DevicePlans.Compiled {
+        /** cap = [rows · in, rows · out] for the most rows a batched call has had. */
         static ResidentWeight build(Tensor w, int[] cap) {
             Operand weight = Operand.weight(w);
             FloatArray vectorIn = new FloatArray(w.dim(1)), vectorOut = new FloatArray(w.dim(0));
@@ -204,37 +230,24 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
             vector.graph.task("t", MatmulKernels::matVec, vector.context, vectorIn, weight.b, weight.codes, weight.scales,
                     weight.codeBook, vectorOut, vector.dims);
             vector.grid("t", 1).results(vectorOut);
+            Product forward = Product.of("weightForward", vector, weight, cap[0], cap[1]);
+            Product backward = Product.of("weightBackward", vector, weight, cap[1], cap[0]);
 
-            FloatArray batchIn = new FloatArray(cap[0]), batchOut = new FloatArray(cap[1]);
-            DeviceGraph batch = new DeviceGraph("weightBatch")
-                    .useFrom(vector, weight.buffers()).everyRun(batchIn);
-            batch.graph.task("t", MatmulKernels::gemm, batch.context, batchIn, weight.b, weight.codes, weight.scales,
-                    weight.codeBook, batchOut, batch.dims, batch.scalars);
-            batch.grid("t", 2).results(batchOut);
-
-            DeviceGraph.compileTogether(vector, batch);
+            DeviceGraph.compileTogether(vector, forward.graph, backward.graph);
             vector.setDims(0, w.dim(1), weight.format);   // no rows: this first run only uploads the weight
             vector.sizeGroups("t", 1, MatmulKernels.ROW_GROUP);
             vector.run();
-            return new ResidentWeight(vector, vectorIn, vectorOut, batch, batchIn, batchOut, weight.format);
+            return new ResidentWeight(vector, vectorIn, vectorOut, forward, backward, weight.format);
         }
 
         @Override
-        public DeviceGraph graph() { return vector; }   // the two graphs share one plan: closing one frees both
-
-        /** batchOut = op(batchIn) · op(W) over [m, n, k] (written, never read: the output does not cross to the device). */
-        void batch(int m, int n, int k, boolean transB) {
-            batch.setDims(m, n, k, 0, transB ? 1 : 0, format);
-            batch.setScalars(1f);
-            batch.sizeGemm("t", m, n);
-            batch.run();
-        }
+        public DeviceGraph graph() { return vector; }   // the graphs share one plan: closing one frees all
     }
 
-    /** The graphs of a frozen weight w [out, in], with batch buffers for at least {@code rows} rows each way. */
+    /** The graphs of a frozen weight w [out, in], with batched buffers for at least {@code rows} rows. */
     private ResidentWeight resident(Tensor w, int rows) {
-        int largest = rows * Math.max(w.dim(0), w.dim(1));
-        return plans.growing(List.of("weight", Identity.of(w)), new int[] {largest, largest}, cap -> ResidentWeight.build(w, cap));
+        return plans.growing(List.of("weight", Identity.of(w)), new int[] {rows * w.dim(1), rows * w.dim(0)},
+                cap -> ResidentWeight.build(w, cap));
     }
 
     @Override
@@ -249,10 +262,10 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
             g.vector.run();
             g.vector.copyOut(g.vectorOut, y);
         } else {
-            ResidentWeight g = resident(w, s.rows());
-            copyIn(x, g.batchIn);
-            g.batch(s.rows(), s.out(), s.in(), true);    // y = x · wᵀ
-            g.batch.copyOut(g.batchOut, y);
+            Product forward = resident(w, s.rows()).forward;
+            copyIn(x, forward.in);
+            forward.run(s.rows(), s.out(), s.in(), true);    // y = x · wᵀ
+            forward.graph.copyOut(forward.out, y);
         }
     }
 
@@ -260,10 +273,10 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
     public synchronized void linearBackward(Tensor dy, Tensor w, Tensor dx) {
         LinearShape s = LinearShape.of("linearBackward", dx, w, dy);
         if (s.rows() == 0 || s.in() == 0) return;
-        ResidentWeight g = resident(w, s.rows());
-        copyIn(dy, g.batchIn);
-        g.batch(s.rows(), s.in(), s.out(), false);     // dy · w, added to dx on the host (dx need not cross)
-        g.batch.addOut(g.batchOut, dx);
+        Product backward = resident(w, s.rows()).backward;
+        copyIn(dy, backward.in);
+        backward.run(s.rows(), s.in(), s.out(), false);     // dy · w, added to dx on the host (dx need not cross)
+        backward.graph.addOut(backward.out, dx);
     }
 
     // ------------------------------------------------------------------ RMSNorm

@@ -74,6 +74,22 @@ class TornadoTrafficTest {
     }
 
     @Test
+    void aForwardProductThroughAWideWeightSendsOnlyX() {
+        TornadoBackend gpu = device();
+        int out = 256, in = 64, rows = 16;   // x [16, 64]: 1,024 values; dy [16, 256]: 4,096
+        Tensor w = Tensor.ofQuantized(Quantizer.quantize(Tensor.normal(41, 0.1f, out, in), DType.Q4_0));
+        Tensor x = Tensor.uniform(42, -1, 1, rows, in), y = Tensor.zeros(rows, out);
+        gpu.linearBackward(Tensor.uniform(43, -1, 1, rows, out), w, Tensor.zeros(rows, in));
+        gpu.linear(x, w, y);   // compiles the forward graph
+
+        DeviceTraffic before = gpu.traffic();
+        gpu.linear(x, w, y);
+        DeviceTraffic call = gpu.traffic().since(before);
+        assertSent(sizes() + sent(rows * in), call, "linear: x crosses, in a buffer sized for x");
+        assertEquals(4L * rows * out, call.bytesToHost());
+    }
+
+    @Test
     void resultsComeBackOnlyAsFarAsTheOutputReaches() {
         TornadoBackend gpu = device();
         int rows = 5, cols = 37;   // 185 elements: a size class of 256
