@@ -44,7 +44,9 @@ public final class Backends {
                 return new Selection(new CpuBackend(), "backend: cpu-vector (auto; " + why + ")");
             }
             default -> {
+                StringBuilder names = new StringBuilder("auto, cpu, scalar");
                 for (BackendProvider provider : ServiceLoader.load(BackendProvider.class)) {
+                    names.append(", ").append(provider.name());
                     if (!provider.name().equals(choice)) continue;
                     try {
                         Backend backend = provider.create(false);
@@ -53,7 +55,8 @@ public final class Backends {
                         throw new IllegalStateException("backend " + choice + " is unavailable: " + oneLine(e), e);
                     }
                 }
-                throw new IllegalArgumentException("unknown backend '" + choice + "': use auto, cpu or tornado");
+                throw new IllegalArgumentException("unknown backend '" + choice + "': none of that name on this class path"
+                        + " (here: " + names + ")");
             }
         }
     }
@@ -64,13 +67,25 @@ public final class Backends {
         return newline < 0 ? message : message.substring(0, newline);
     }
 
-    /** {@code -Dbedside.backend}: cpu (the default), scalar, or a provided backend by name (tests on a device). */
+    /**
+     * {@code -Dbedside.backend}: cpu (the default), scalar, or a provided backend by name (tests on a device). A module
+     * whose class path lacks the named backend (Maven passes the property to every module of a build, and only some
+     * can see the tornado module) runs on the CPU and says so on stderr; a backend that is there but fails to start
+     * fails.
+     */
     private static Backend defaultBackend() {
         String name = System.getProperty("bedside.backend", "cpu");
         return switch (name) {
             case "scalar", "cpu-scalar" -> new ScalarBackend();
             case "cpu", "cpu-vector" -> new CpuBackend();
-            default -> select(name).backend();
+            default -> {
+                try {
+                    yield select(name).backend();
+                } catch (IllegalArgumentException notHere) {
+                    System.err.println("bedside: -Dbedside.backend=" + name + ": " + notHere.getMessage() + "; running on cpu-vector");
+                    yield new CpuBackend();
+                }
+            }
         };
     }
 }
