@@ -1,9 +1,7 @@
 package dev.bedside.tornado;
 
 import dev.bedside.tensor.DeviceTraffic;
-
 import dev.bedside.tensor.Tensor;
-import dev.bedside.tornado.kernels.MatmulKernels;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
@@ -36,7 +34,7 @@ import uk.ac.manchester.tornado.api.types.arrays.TornadoNativeArray;
  * {@link #once} (weights) go on the first run only and stay. Nothing comes back by itself: after a run,
  * {@link #copyOut} fetches just the elements a call produced. Graphs compiled together ({@link #compileTogether})
  * share one execution plan, so a buffer one of them keeps on the device ({@link #keepOnDevice}) is read in place by
- * the others ({@link #useFrom}): that is how a weight's decode and batched graphs share its one device copy.
+ * the others ({@link #useFrom}): that is how a weight's decode, forward and backward graphs share its one device copy.
  *
  * <p>{@link #traffic()} counts the bytes that cross, for tests and benchmarks: buffers go to the device whole, with
  * TornadoVM's array header, and come back as far as {@link #copyOut} asks. With the system property
@@ -134,7 +132,7 @@ final class DeviceGraph implements AutoCloseable {
         grid.setLocalWork(groupSize, 1, 1);
     }
 
-    /** x · y work-items, x rounded up to whole groups of {@code localX} × {@code localY}. */
+    /** x · y work-items, each rounded up to whole groups of {@code localX} × {@code localY}. */
     void size2D(String task, int x, int y, int localX, int localY) {
         WorkerGrid grid = grids.get(task);
         grid.setGlobalWork(roundUp(x, localX), roundUp(y, localY), 1);
@@ -142,12 +140,6 @@ final class DeviceGraph implements AutoCloseable {
     }
 
     void size2D(String task, int x, int y) { size2D(task, x, y, GROUP, 1); }
-
-    /** The grid of {@link MatmulKernels#gemm} for c [m, n]: a group of TILE × TILE work-items per BLOCK × BLOCK block. */
-    void sizeGemm(String task, int m, int n) {
-        int blocksAcross = (n + MatmulKernels.BLOCK - 1) / MatmulKernels.BLOCK, blocksDown = (m + MatmulKernels.BLOCK - 1) / MatmulKernels.BLOCK;
-        size2D(task, blocksAcross * MatmulKernels.TILE, blocksDown * MatmulKernels.TILE, MatmulKernels.TILE, MatmulKernels.TILE);
-    }
 
     void setDims(int... values) {
         for (int i = 0; i < values.length; i++) dims.set(i, values[i]);

@@ -159,6 +159,12 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
         TornadoNativeArray[] buffers() { return new TornadoNativeArray[] {b, codes, scales, codeBook}; }
     }
 
+    /** The grid of {@link MatmulKernels#gemm} for c [m, n]: a group of TILE × TILE work-items per BLOCK × BLOCK block. */
+    private static void sizeGemm(DeviceGraph graph, int m, int n) {
+        int across = (n + MatmulKernels.BLOCK - 1) / MatmulKernels.BLOCK, down = (m + MatmulKernels.BLOCK - 1) / MatmulKernels.BLOCK;
+        graph.size2D("t", across * MatmulKernels.TILE, down * MatmulKernels.TILE, MatmulKernels.TILE, MatmulKernels.TILE);
+    }
+
     /**
      * A plain gemm graph (LoRA's small matrices and their gradients): a and b cross on every call; the device computes
      * alpha · op(a) · op(b) and the host adds beta · c, so c never goes to the device.
@@ -182,7 +188,7 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
         copyIn(b, g.b.b);
         g.graph.setDims(s.m(), s.n(), s.k(), transA ? 1 : 0, transB ? 1 : 0, MatmulKernels.F32);
         g.graph.setScalars(alpha);
-        g.graph.sizeGemm("t", s.m(), s.n());
+        sizeGemm(g.graph, s.m(), s.n());
         g.graph.run();
         g.graph.copyOut(g.c, c, beta);
     }
@@ -206,7 +212,7 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
         void run(int m, int n, int k, boolean transB) {
             graph.setDims(m, n, k, 0, transB ? 1 : 0, format);
             graph.setScalars(1f);
-            graph.sizeGemm("t", m, n);
+            sizeGemm(graph, m, n);
             graph.run();
         }
     }
