@@ -6,6 +6,7 @@ import dev.bedside.autograd.Checkpoint;
 import dev.bedside.autograd.LossOps;
 import dev.bedside.autograd.NeuralOps;
 import dev.bedside.autograd.Var;
+import dev.bedside.tensor.Backends;
 import dev.bedside.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -81,6 +82,8 @@ public final class LlamaModel implements AutoCloseable {
         // Tied embeddings: the head is the embedding parameter itself, so both uses add to one gradient.
         this.lmHead = weights.lmHead() == weights.embedTokens() ? embedTokens : leaf.apply(LlamaLayout.LM_HEAD).apply(weights.lmHead());
         this.parameters = Collections.unmodifiableMap(named);
+        // Frozen weights: a GPU backend can place them on the device together rather than one by one at first use.
+        if (!trainable) Backends.current().prepareWeights(weights.projections());
     }
 
     /**

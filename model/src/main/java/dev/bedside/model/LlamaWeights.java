@@ -19,6 +19,16 @@ public record LlamaWeights(Tensor embedTokens, List<Layer> layers, Tensor norm, 
         layers = List.copyOf(layers);
     }
 
+    /** The matrices a forward pass multiplies by: each layer's seven projections, then the LM head. */
+    public List<Tensor> projections() {
+        List<Tensor> matrices = new ArrayList<>();
+        for (Layer l : layers) {
+            matrices.addAll(List.of(l.qProj(), l.kProj(), l.vProj(), l.oProj(), l.gateProj(), l.upProj(), l.downProj()));
+        }
+        matrices.add(lmHead);
+        return matrices;
+    }
+
     /** Collects the tensors by their HF names (see {@link LlamaLayout}). */
     public static LlamaWeights of(LlamaConfig config, Function<String, Tensor> byName) {
         List<Layer> layers = new ArrayList<>();

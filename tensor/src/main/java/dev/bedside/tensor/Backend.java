@@ -1,5 +1,7 @@
 package dev.bedside.tensor;
 
+import java.util.List;
+
 /**
  * The hot kernels, behind one small interface so a GPU backend (TornadoVM) can replace the CPU one
  * without touching model code. Model, autograd, LoRA and DPO code call kernels only through here.
@@ -22,6 +24,14 @@ public interface Backend {
 
     /** What {@code --backend} reports: the name, and for a device backend the device it runs on. */
     default String description() { return name(); }
+
+    /**
+     * A hint that these frozen weights (the {@code w} of later {@link #linear} and {@link #linearBackward} calls, e.g. a
+     * model's projections) belong together: a device backend may place them on the device in one go, which is cheaper
+     * than one at a time. The same frozen-weight rule applies: their values must not change afterwards. CPU backends
+     * ignore it.
+     */
+    default void prepareWeights(List<Tensor> frozenWeights) {}
 
     /** Kernel runs on a device and the bytes moved between host and device so far; none for a CPU backend. */
     default DeviceTraffic traffic() { return DeviceTraffic.NONE; }

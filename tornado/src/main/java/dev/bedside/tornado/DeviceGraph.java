@@ -65,7 +65,7 @@ final class DeviceGraph implements AutoCloseable {
 
     final TaskGraph graph;
     final KernelContext context = new KernelContext();
-    final IntArray dims = new IntArray(8);
+    final IntArray dims = new IntArray(12);
     final FloatArray scalars = new FloatArray(4);
     private final String name;
     private final Map<String, WorkerGrid> grids = new LinkedHashMap<>();

@@ -21,7 +21,15 @@ import dev.bedside.tornado.kernels.MatmulKernels;
 import dev.bedside.tornado.kernels.PointwiseKernels;
 import dev.bedside.tornado.kernels.RowKernels;
 import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import uk.ac.manchester.tornado.api.types.arrays.ByteArray;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
@@ -34,8 +42,9 @@ import uk.ac.manchester.tornado.api.types.arrays.TornadoNativeArray;
  * adds, encoder kernels) stays on the CPU, which it inherits.
  *
  * <p>Frozen weights (the {@code w} of {@link #linear} and {@link #linearBackward}) and the rotary tables are
- * copied to the device on first use and stay there; 4-bit and 8-bit weights stay in their block format, F16 and
- * BF16 ones are widened to F32 once. Activations cross on every call, because the {@link dev.bedside.tensor.Backend}
+ * copied to the device once and stay there; 4-bit and 8-bit weights stay in their block format, F16 and BF16 ones
+ * are widened to F32 once. A model's weights are packed together into {@link WeightArena}s when it is made
+ * ({@link #prepareWeights}); a weight nobody announced gets an arena of its own at its first use. Activations cross on every call, because the {@link dev.bedside.tensor.Backend}
  * contract gives each kernel host arrays, but only about what the call needs: buffers come in power-of-two size
  * classes, results come back only as far as the call's output reaches, a decoded token's projections move just the
  * token's vectors, and gradients are computed on the device and added to their accumulators on the host, so an
@@ -46,6 +55,9 @@ import uk.ac.manchester.tornado.api.types.arrays.TornadoNativeArray;
  */
 public final class TornadoBackend extends CpuBackend implements AutoCloseable {
     private final DevicePlans plans = new DevicePlans();
+    /** Where each resident frozen weight lies, keyed weakly by its storage; an arena is freed once none of its weights is left. */
+    private final Map<Identity, WeightArena.Placement> placements = new HashMap<>();
+    private int lookupsSincePurge;
     private final String device;
 
     TornadoBackend(String device) { this.device = device; }
@@ -60,15 +72,60 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
     @Override
     public DeviceTraffic traffic() { return DeviceGraph.traffic(); }
 
-    /** Graphs built so far: one per kernel and one per resident weight, so it stops growing once a model has run. */
-    public int compiledGraphs() { return plans.size(); }
+    /** Graph sets built so far: one per kernel and size class, one per weight arena; it stops growing once a model has run. */
+    public synchronized int compiledGraphs() { return plans.size() + arenas().size(); }
+
+    /** The arena holding a frozen weight, or null before it is placed (for tests: which weights share one). */
+    synchronized Object arenaOf(Tensor w) {
+        WeightArena.Placement p = placements.get(Identity.of(w));
+        return p == null ? null : p.arena();
+    }
 
     /** Closes now the graphs of weights already garbage-collected (this also happens every 1,024 kernel calls). */
-    public synchronized void releaseCollectedWeights() { plans.purge(); }
+    public synchronized void releaseCollectedWeights() {
+        plans.purge();
+        purgeArenas();
+    }
 
     /** Frees every compiled graph and resident weight on the device. */
     @Override
-    public synchronized void close() { plans.close(); }
+    public synchronized void close() {
+        plans.close();
+        arenas().forEach(WeightArena::close);
+        placements.clear();
+    }
+
+    /**
+     * Packs a model's frozen weights into arenas now, together, instead of one arena per weight at its first use:
+     * a few compilations and one set of activation buffers for the whole model (see {@link WeightArena}).
+     */
+    @Override
+    public synchronized void prepareWeights(List<Tensor> frozenWeights) {
+        List<Tensor> fresh = new ArrayList<>();
+        Set<Identity> seen = new HashSet<>();
+        for (Tensor w : frozenWeights) {
+            Identity id = Identity.of(w);
+            if (!placements.containsKey(id) && seen.add(id)) fresh.add(w);
+        }
+        if (fresh.isEmpty()) return;
+        List<WeightArena.Placement> placed = WeightArena.pack(fresh);
+        for (int i = 0; i < fresh.size(); i++) placements.put(Identity.of(fresh.get(i)).weakened(), placed.get(i));
+    }
+
+    private Set<WeightArena> arenas() {
+        Set<WeightArena> arenas = Collections.newSetFromMap(new IdentityHashMap<>());
+        placements.values().forEach(p -> arenas.add(p.arena()));
+        return arenas;
+    }
+
+    /** Drops the placements of collected weights and frees the arenas none of whose weights is left. */
+    private void purgeArenas() {
+        lookupsSincePurge = 0;
+        Set<WeightArena> before = arenas();
+        placements.keySet().removeIf(Identity::cleared);
+        Set<WeightArena> live = arenas();
+        before.stream().filter(arena -> !live.contains(arena)).forEach(WeightArena::close);
+    }
 
     /**
      * Identity of a weight's storage: resident copies are keyed by the array, segment or quantized matrix itself, not
@@ -117,7 +174,7 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
 
     // ------------------------------------------------------------------ GEMM and the frozen-weight products
 
-    /** The device copy of a frozen F32, F16 or BF16 tensor (a weight, a RoPE table), widened to F32 once. */
+    /** The device copy of a RoPE table (F32, or F16/BF16 widened to F32 once). */
     private static FloatArray residentF32(Tensor w) {
         return FloatArray.fromArray(w.isHeapContiguous() && w.offset() == 0 && w.data().length == w.numel()
                 ? w.data() : w.toFloatArray());
@@ -127,40 +184,16 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
     private static final float[] NO_FLOATS = new float[1];
     private static final byte[] NO_CODES = new byte[1];
 
-    /**
-     * The right operand of the matrix kernels as device buffers: plain F32 values ({@code b}), or a block-quantized
-     * weight's codes, scales and (NF4) code book, with one-element stand-ins for the kind not used.
-     */
-    private record Operand(FloatArray b, ByteArray codes, FloatArray scales, FloatArray codeBook, int format) {
-        /** A buffer of {@code capacity} F32 values that crosses with every call (gemm's b). */
+    /** gemm's right operand: F32 values that cross with every call, and one-element stand-ins for a quantized weight's parts. */
+    private record Operand(FloatArray b, ByteArray codes, FloatArray scales, FloatArray codeBook) {
         static Operand plain(int capacity) {
             return new Operand(new FloatArray(capacity), ByteArray.fromArray(NO_CODES), FloatArray.fromArray(NO_FLOATS),
-                    FloatArray.fromArray(NO_FLOATS), MatmulKernels.F32);
+                    FloatArray.fromArray(NO_FLOATS));
         }
-
-        /** A frozen weight: quantized ones keep their block format, F32, F16 and BF16 ones are widened to F32 once. */
-        static Operand weight(Tensor w) {
-            if (!(w.storage() instanceof Storage.Quantized q)) {
-                Operand plain = plain(1);
-                return new Operand(residentF32(w), plain.codes, plain.scales, plain.codeBook, MatmulKernels.F32);
-            }
-            BlockCodes blocks = q.matrix().blockCodes();
-            int format = switch (blocks.dtype()) {
-                case Q8_0 -> MatmulKernels.Q8_0;
-                case Q4_0 -> MatmulKernels.Q4_0;
-                case NF4 -> MatmulKernels.NF4;
-                default -> throw new IllegalArgumentException(blocks.dtype() + " is not block-quantized");
-            };
-            return new Operand(FloatArray.fromArray(NO_FLOATS), ByteArray.fromArray(blocks.codes()),
-                    FloatArray.fromArray(blocks.scales()),
-                    FloatArray.fromArray(blocks.dtype() == DType.NF4 ? blocks.codeBook() : NO_FLOATS), format);
-        }
-
-        TornadoNativeArray[] buffers() { return new TornadoNativeArray[] {b, codes, scales, codeBook}; }
     }
 
     /** The grid of {@link MatmulKernels#gemm} for c [m, n]: a group of TILE × TILE work-items per BLOCK × BLOCK block. */
-    private static void sizeGemm(DeviceGraph graph, int m, int n) {
+    static void sizeGemm(DeviceGraph graph, int m, int n) {
         int across = (n + MatmulKernels.BLOCK - 1) / MatmulKernels.BLOCK, down = (m + MatmulKernels.BLOCK - 1) / MatmulKernels.BLOCK;
         graph.size2D("t", across * MatmulKernels.TILE, down * MatmulKernels.TILE, MatmulKernels.TILE, MatmulKernels.TILE);
     }
@@ -186,103 +219,43 @@ public final class TornadoBackend extends CpuBackend implements AutoCloseable {
         Gemm g = plans.get(List.of("gemm"), new int[] {a.numel(), c.numel(), b.numel()}, Gemm::build);
         copyIn(a, g.a);
         copyIn(b, g.b.b);
-        g.graph.setDims(s.m(), s.n(), s.k(), transA ? 1 : 0, transB ? 1 : 0, MatmulKernels.F32);
+        g.graph.setDims(s.m(), s.n(), s.k(), transA ? 1 : 0, transB ? 1 : 0, MatmulKernels.F32, 0, 0, 0);
         g.graph.setScalars(alpha);
         sizeGemm(g.graph, s.m(), s.n());
         g.graph.run();
         g.graph.copyOut(g.c, c, beta);
     }
 
-    /**
-     * One direction of the batched product through a resident weight, tiled: {@code out = op(in) · op(W)}. It reads the
-     * weight where {@code source} left it and sends only {@code in}; the output is written, so it never goes to the
-     * device.
-     */
-    private record Product(DeviceGraph graph, FloatArray in, FloatArray out, int format) {
-        static Product of(String name, DeviceGraph source, Operand weight, int inCapacity, int outCapacity) {
-            FloatArray in = new FloatArray(inCapacity), out = new FloatArray(outCapacity);
-            DeviceGraph g = new DeviceGraph(name).useFrom(source, weight.buffers()).everyRun(in);
-            g.graph.task("t", MatmulKernels::gemm, g.context, in, weight.b, weight.codes, weight.scales, weight.codeBook,
-                    out, g.dims, g.scalars);
-            g.grid("t", 2).results(out);
-            return new Product(g, in, out, weight.format);
+    /** A frozen weight's place in its arena, packing it (alone) on its first use if no arena holds it yet. */
+    private WeightArena.Placement placement(Tensor w) {
+        if (++lookupsSincePurge >= 1024) purgeArenas();
+        WeightArena.Placement p = placements.get(Identity.of(w));
+        if (p == null) {
+            prepareWeights(List.of(w));
+            p = placements.get(Identity.of(w));
         }
-
-        /** out [m, n] = op(in) · op(W), reducing over k. */
-        void run(int m, int n, int k, boolean transB) {
-            graph.setDims(m, n, k, 0, transB ? 1 : 0, format);
-            graph.setScalars(1f);
-            sizeGemm(graph, m, n);
-            graph.run();
+        if (p.rows() != w.dim(0) || p.cols() != w.dim(1)) {
+            throw new IllegalStateException("weight " + Arrays.toString(w.shape()) + " shares its storage with a resident weight ["
+                    + p.rows() + ", " + p.cols() + "]: frozen weights must not be re-viewed");
         }
-    }
-
-    /**
-     * A frozen weight W [out, in] on the device and the three graphs that read it. {@code vector} (decoding: y = W · x for
-     * one token, a work-group per output) uploads it once and keeps it there; {@code forward} (y = x · Wᵀ) and
-     * {@code backward} (dy · W) read that same copy. Each graph moves only its own activations, so a decoded token
-     * crosses as x [in] and y [out] whatever size the batched calls before it had, and a forward product sends x
-     * [rows, in], not a buffer sized for dy [rows, out] as well. TornadoVM compiles a graph on its first run: inference
-     * never compiles the backward one.
-     */
-    private record ResidentWeight(DeviceGraph vector, FloatArray vectorIn, FloatArray vectorOut,
-                                  Product forward, Product backward, int format) implements DevicePlans.Compiled {
-        /** cap = [rows · in, rows · out] for the most rows a batched call has had. */
-        static ResidentWeight build(Tensor w, int[] cap) {
-            Operand weight = Operand.weight(w);
-            FloatArray vectorIn = new FloatArray(w.dim(1)), vectorOut = new FloatArray(w.dim(0));
-            DeviceGraph vector = new DeviceGraph("weightVector")
-                    .once(weight.buffers()).keepOnDevice(weight.buffers()).everyRun(vectorIn);
-            vector.graph.task("t", MatmulKernels::matVec, vector.context, vectorIn, weight.b, weight.codes, weight.scales,
-                    weight.codeBook, vectorOut, vector.dims);
-            vector.grid("t", 1).results(vectorOut);
-            Product forward = Product.of("weightForward", vector, weight, cap[0], cap[1]);
-            Product backward = Product.of("weightBackward", vector, weight, cap[1], cap[0]);
-
-            DeviceGraph.compileTogether(vector, forward.graph, backward.graph);
-            vector.setDims(0, w.dim(1), weight.format);   // no rows: this first run only uploads the weight
-            vector.sizeGroups("t", 1, MatmulKernels.ROW_GROUP);
-            vector.run();
-            return new ResidentWeight(vector, vectorIn, vectorOut, forward, backward, weight.format);
-        }
-
-        @Override
-        public DeviceGraph graph() { return vector; }   // the graphs share one plan: closing one frees all
-    }
-
-    /** The graphs of a frozen weight w [out, in], with batched buffers for at least {@code rows} rows. */
-    private ResidentWeight resident(Tensor w, int rows) {
-        return plans.growing(List.of("weight", Identity.of(w)), new int[] {rows * w.dim(1), rows * w.dim(0)},
-                cap -> ResidentWeight.build(w, cap));
+        return p;
     }
 
     @Override
     public synchronized void linear(Tensor x, Tensor w, Tensor y) {
         LinearShape s = LinearShape.of("linear", x, w, y);
         if (s.rows() == 0 || s.out() == 0) return;
-        if (s.rows() == 1) {
-            ResidentWeight g = resident(w, 1);
-            copyIn(x, g.vectorIn);
-            g.vector.setDims(s.out(), s.in(), g.format);
-            g.vector.sizeGroups("t", s.out(), MatmulKernels.ROW_GROUP);
-            g.vector.run();
-            g.vector.copyOut(g.vectorOut, y);
-        } else {
-            Product forward = resident(w, s.rows()).forward;
-            copyIn(x, forward.in);
-            forward.run(s.rows(), s.out(), s.in(), true);    // y = x · wᵀ
-            forward.graph.copyOut(forward.out, y);
-        }
+        WeightArena.Placement p = placement(w);
+        if (s.rows() == 1) p.arena().decode(p, x, y);
+        else p.arena().forward(p, x, y, s.rows());
     }
 
     @Override
     public synchronized void linearBackward(Tensor dy, Tensor w, Tensor dx) {
         LinearShape s = LinearShape.of("linearBackward", dx, w, dy);
         if (s.rows() == 0 || s.in() == 0) return;
-        Product backward = resident(w, s.rows()).backward;
-        copyIn(dy, backward.in);
-        backward.run(s.rows(), s.in(), s.out(), false);     // dy · w, added to dx on the host (dx need not cross)
-        backward.graph.addOut(backward.out, dx);
+        WeightArena.Placement p = placement(w);
+        p.arena().backward(p, dy, dx, s.rows());
     }
 
     // ------------------------------------------------------------------ RMSNorm

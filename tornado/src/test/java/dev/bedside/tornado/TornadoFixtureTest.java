@@ -82,6 +82,18 @@ class TornadoFixtureTest {
     }
 
     @Test
+    void aModelsWeightsArePlacedWhenItIsMadeAndASecondPassBuildsNothing() throws Exception {
+        requireDevice();
+        try (LlamaModel llama = LlamaModel.load(fixture("tiny-llama31"))) {
+            assertNotNull(device.arenaOf(llama.lmHead()), "the model's weights were packed into an arena when it was made");
+            llama.logProbs(new int[] {128000, 9906, 1917});
+            int graphs = device.compiledGraphs();
+            llama.logProbs(new int[] {128000, 9906, 1917, 1917});
+            assertEquals(graphs, device.compiledGraphs(), "a second pass builds nothing");
+        }
+    }
+
+    @Test
     void aClosedModelsWeightsLeaveTheDeviceOnceCollected() throws Exception {
         requireDevice();
         int before = device.compiledGraphs();

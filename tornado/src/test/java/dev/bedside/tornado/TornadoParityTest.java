@@ -108,6 +108,47 @@ class TornadoParityTest {
         assertClose("linearBackward " + what, dxExpected, dxActual);
     }
 
+    /** Weights of every format and several shapes in one arena: each is read at its own offsets. */
+    @Property(tries = 4)
+    void weightsPackedTogetherAreEachReadAtTheirOwnPlace(@ForAll @IntRange(min = 1, max = 20) int rows, @ForAll long seed) {
+        TornadoBackend gpu = device();
+        int[][] shapes = {{40, 64}, {24, 96}, {40, 64}, {72, 32}, {24, 128}, {33, 64}};
+        java.util.List<Tensor> weights = new java.util.ArrayList<>();
+        for (int i = 0; i < shapes.length; i++) {
+            Tensor dense = Tensor.normal(seed + i, 0.1f, shapes[i][0], shapes[i][1]);
+            weights.add(switch (i % 6) {
+                case 0 -> Tensor.ofQuantized(Quantizer.quantize(dense, DType.NF4, true));
+                case 1 -> Tensor.ofQuantized(Quantizer.quantize(dense, DType.Q4_0));
+                case 2 -> dense;
+                case 3 -> Tensor.ofQuantized(Quantizer.quantize(dense, DType.Q8_0));
+                case 4 -> bf16(dense);
+                default -> Tensor.ofQuantized(Quantizer.quantize(dense, DType.NF4, false));
+            });
+        }
+        gpu.prepareWeights(weights);
+        Object arena = gpu.arenaOf(weights.getFirst());
+        assertNotNull(arena);
+        for (Tensor w : weights) assertSame(arena, gpu.arenaOf(w), "six weights of every format, one arena");
+        for (int i = 0; i < weights.size(); i++) {
+            Tensor w = weights.get(i);
+            int out = w.dim(0), in = w.dim(1);
+            String what = "weight " + i + " " + w.dtype() + " [" + out + ", " + in + "] in a shared arena";
+            Tensor x = random(seed + 10 + i, rows, in), expected = Tensor.zeros(rows, out), actual = Tensor.zeros(rows, out);
+            cpu.linear(x, w, expected);
+            gpu.linear(x, w, actual);
+            assertClose("linear, " + what, expected, actual);
+            Tensor token = x.slice(0, 0, 1).contiguous(), one0 = Tensor.zeros(1, out), one1 = Tensor.zeros(1, out);
+            cpu.linear(token, w, one0);
+            gpu.linear(token, w, one1);
+            assertClose("linear, one row, " + what, one0, one1);
+            Tensor dy = random(seed + 20 + i, rows, out), dx0 = random(seed + 30 + i, rows, in), dx1 = dx0.copy();
+            cpu.linearBackward(dy, w, dx0);
+            gpu.linearBackward(dy, w, dx1);
+            assertClose("linearBackward, " + what, dx0, dx1);
+        }
+        for (Tensor w : weights) assertSame(arena, gpu.arenaOf(w), "using them made no arena of their own");
+    }
+
     private static Tensor bf16(Tensor dense) {
         int[] shape = dense.shape();
         MemorySegment segment = Arena.ofAuto().allocate(2L * dense.numel());

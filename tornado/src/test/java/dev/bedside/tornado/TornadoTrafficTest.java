@@ -37,8 +37,8 @@ class TornadoTrafficTest {
     /** A buffer of n elements of 4 bytes as it goes to the device: with TornadoVM's array header. */
     private static long sent(int n) { return new FloatArray(n).getNumBytesOfSegmentWithHeader(); }
 
-    /** dims (8 ints) and scalars (4 floats) cross with every run. (A method: without TornadoVM, FloatArray cannot load.) */
-    private static long sizes() { return sent(8) + sent(4); }
+    /** dims (12 ints) and scalars (4 floats) cross with every run. (A method: without TornadoVM, FloatArray cannot load.) */
+    private static long sizes() { return sent(12) + sent(4); }
 
     /**
      * What TornadoVM sent for one run of a one-task graph: the buffers, and the kernel's argument frame, a few pointers

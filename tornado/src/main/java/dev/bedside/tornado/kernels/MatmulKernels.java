@@ -21,21 +21,25 @@ public final class MatmulKernels {
 
     private MatmulKernels() {}
 
-    /** Element e (row-major) of the right operand. */
-    public static float weight(FloatArray b, ByteArray codes, FloatArray scales, FloatArray codeBook, int format, int e) {
+    /**
+     * Element e (row-major) of a right operand that starts at {@code codesAt} in {@code codes} and {@code scalesAt} in
+     * {@code scales} (quantized) or at {@code valuesAt} in {@code b} (F32): the weights of an arena share the buffers.
+     */
+    public static float weight(FloatArray b, ByteArray codes, FloatArray scales, FloatArray codeBook, int format, int e,
+                               int codesAt, int scalesAt, int valuesAt) {
         if (format == F32) {
-            return b.get(e);
+            return b.get(valuesAt + e);
         } else if (format == Q8_0) {
-            return codes.get(e) * scales.get(e / 32);
+            return codes.get(codesAt + e) * scales.get(scalesAt + e / 32);
         } else if (format == Q4_0) {
             int j = e % 32;
-            int packed = codes.get((e / 32) * 16 + j % 16) & 0xFF;
+            int packed = codes.get(codesAt + (e / 32) * 16 + j % 16) & 0xFF;
             int nibble = j < 16 ? packed & 0x0F : packed >> 4;
-            return (nibble - 8) * scales.get(e / 32);
+            return (nibble - 8) * scales.get(scalesAt + e / 32);
         } else {
-            int packed = codes.get(e >> 1) & 0xFF;
+            int packed = codes.get(codesAt + (e >> 1)) & 0xFF;
             int code = (e & 1) == 0 ? packed >> 4 : packed & 0x0F;   // the first weight of a pair is the high nibble
-            return codeBook.get(code) * scales.get(e / 64);
+            return codeBook.get(code) * scales.get(scalesAt + e / 64);
         }
     }
 
@@ -49,13 +53,15 @@ public final class MatmulKernels {
      * each value read from global memory serves BLOCK products. Loads follow the memory layout, so neighbouring
      * work-items read neighbouring addresses whether or not an operand is transposed.
      *
-     * <p>dims = [m, n, k, transA, transB, format]; scalars = [alpha]. a is [m, k] (or [k, m] with transA), op(b) is
+     * <p>dims = [m, n, k, transA, transB, format, codesAt, scalesAt, valuesAt] (where b's operand starts, see
+     * {@link #weight}); scalars = [alpha]. a is [m, k] (or [k, m] with transA), op(b) is
      * [k, n]: b is [k, n] (or [n, k] with transB). A frozen weight W [out, in] gives y = x · Wᵀ with transB and dy · W
      * without. Grid (TILE · ⌈n / BLOCK⌉, TILE · ⌈m / BLOCK⌉), groups TILE × TILE.
      */
     public static void gemm(KernelContext ctx, FloatArray a, FloatArray b, ByteArray codes, FloatArray scales,
                             FloatArray codeBook, FloatArray c, IntArray dims, FloatArray scalars) {
         int m = dims.get(0), n = dims.get(1), k = dims.get(2), format = dims.get(5);
+        int codesAt = dims.get(6), scalesAt = dims.get(7), valuesAt = dims.get(8);
         boolean transA = dims.get(3) != 0, transB = dims.get(4) != 0;
         int tx = ctx.localIdx, ty = ctx.localIdy;
         int firstRow = ctx.groupIdy * BLOCK, firstCol = ctx.groupIdx * BLOCK;
@@ -77,7 +83,8 @@ public final class MatmulKernels {
                 int gcol = firstCol + col, kIndex = t + kb;
                 float bv = 0f;
                 if (gcol < n && kIndex < k) {
-                    bv = weight(b, codes, scales, codeBook, format, transB ? gcol * k + kIndex : kIndex * n + gcol);
+                    bv = weight(b, codes, scales, codeBook, format, transB ? gcol * k + kIndex : kIndex * n + gcol,
+                            codesAt, scalesAt, valuesAt);
                 }
                 tileB[kb * BLOCK + col] = bv;
             }
@@ -108,15 +115,17 @@ public final class MatmulKernels {
     /**
      * {@code y = W · x} for one token (decoding): W [out, in] (plain or quantized), one work-group of ROW_GROUP
      * work-items per output row, each summing a strided slice of the row, then a tree sum in local memory.
-     * dims = [out, in, format]. Grid (out · ROW_GROUP), groups of ROW_GROUP.
+     * dims = [out, in, format, codesAt, scalesAt, valuesAt]. Grid (out · ROW_GROUP), groups of ROW_GROUP.
      */
     public static void matVec(KernelContext ctx, FloatArray x, FloatArray b, ByteArray codes, FloatArray scales,
                               FloatArray codeBook, FloatArray y, IntArray dims) {
         int o = ctx.groupIdx, lane = ctx.localIdx;
-        int in = dims.get(1), format = dims.get(2);
+        int in = dims.get(1), format = dims.get(2), codesAt = dims.get(3), scalesAt = dims.get(4), valuesAt = dims.get(5);
         float[] partial = ctx.allocateFloatLocalArray(ROW_GROUP);
         float sum = 0f;
-        for (int i = lane; i < in; i += ROW_GROUP) sum += x.get(i) * weight(b, codes, scales, codeBook, format, o * in + i);
+        for (int i = lane; i < in; i += ROW_GROUP) {
+            sum += x.get(i) * weight(b, codes, scales, codeBook, format, o * in + i, codesAt, scalesAt, valuesAt);
+        }
         float total = RowKernels.groupSum(ctx, partial, sum);
         if (lane == 0 && o < dims.get(0)) y.set(o, total);
     }
