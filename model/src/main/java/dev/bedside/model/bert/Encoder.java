@@ -19,6 +19,7 @@ public final class Encoder {
         this.config = config;
         this.weights = weights;
         this.backend = backend;
+        backend.prepareWeights(weights.projections());   // a GPU backend places them together (see Backend)
     }
 
     public EncoderConfig config() { return config; }

@@ -1,6 +1,7 @@
 package dev.bedside.model.bert;
 
 import dev.bedside.tensor.Tensor;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -14,6 +15,15 @@ public record EncoderWeights(Tensor wordEmbeddings, Tensor positionEmbeddings, T
 
     public EncoderWeights {
         layers = List.copyOf(layers);
+    }
+
+    /** The dense matrices a forward pass multiplies by: each layer's six. */
+    public List<Tensor> projections() {
+        List<Tensor> matrices = new ArrayList<>();
+        for (Layer l : layers) {
+            matrices.addAll(List.of(l.query(), l.key(), l.value(), l.attentionOutput(), l.intermediate(), l.output()));
+        }
+        return matrices;
     }
 
     /** One post-LayerNorm transformer layer. */
