@@ -47,6 +47,13 @@ public final class RowKernels {
         return max;
     }
 
+    /** The largest of x[row · cols + j] over j, returned to every work-item of the row's group. */
+    static float rowMax(KernelContext ctx, float[] partial, FloatArray x, int row, int cols) {
+        float max = -3.4028235e38f;
+        for (int j = ctx.localIdx; j < cols; j += GROUP) max = TornadoMath.max(max, x.get(row * cols + j));
+        return groupMax(ctx, partial, max);
+    }
+
     // ------------------------------------------------------------------ RMSNorm
 
     /** out[r, i] = x[r, i] · invRms[r] · w[i]; invRms[r] = 1/√(mean x² + eps). scalars = [eps]. */
@@ -93,9 +100,7 @@ public final class RowKernels {
     public static void softmax(KernelContext ctx, FloatArray x, FloatArray out, IntArray dims) {
         int r = ctx.groupIdx, lane = ctx.localIdx, cols = dims.get(1);
         float[] partial = ctx.allocateFloatLocalArray(GROUP);
-        float max = -3.4028235e38f;
-        for (int j = lane; j < cols; j += GROUP) max = TornadoMath.max(max, x.get(r * cols + j));
-        max = groupMax(ctx, partial, max);
+        float max = rowMax(ctx, partial, x, r, cols);
         float sum = 0f;
         for (int j = lane; j < cols; j += GROUP) {
             float e = TornadoMath.exp(x.get(r * cols + j) - max);
@@ -111,9 +116,7 @@ public final class RowKernels {
                                      FloatArray logSumExp, IntArray dims) {
         int r = ctx.groupIdx, lane = ctx.localIdx, vocab = dims.get(1);
         float[] partial = ctx.allocateFloatLocalArray(GROUP);
-        float max = -3.4028235e38f;
-        for (int j = lane; j < vocab; j += GROUP) max = TornadoMath.max(max, logits.get(r * vocab + j));
-        max = groupMax(ctx, partial, max);
+        float max = rowMax(ctx, partial, logits, r, vocab);
         float sum = 0f;
         for (int j = lane; j < vocab; j += GROUP) sum += TornadoMath.exp(logits.get(r * vocab + j) - max);
         float lse = max + TornadoMath.log(groupSum(ctx, partial, sum));
