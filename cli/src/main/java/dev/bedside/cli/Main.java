@@ -2,8 +2,10 @@ package dev.bedside.cli;
 
 import dev.bedside.tensor.Backends;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The {@code bedside} command: dispatches to one subcommand per word. */
@@ -110,7 +112,7 @@ public final class Main {
     }
 
     private static String[] withoutBackendOption(String[] args) {
-        java.util.List<String> kept = new java.util.ArrayList<>();
+        List<String> kept = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--backend")) i++;
             else if (!args[i].startsWith("--backend=")) kept.add(args[i]);

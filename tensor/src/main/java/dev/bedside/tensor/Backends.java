@@ -75,17 +75,11 @@ public final class Backends {
      */
     private static Backend defaultBackend() {
         String name = System.getProperty("bedside.backend", "cpu");
-        return switch (name) {
-            case "scalar", "cpu-scalar" -> new ScalarBackend();
-            case "cpu", "cpu-vector" -> new CpuBackend();
-            default -> {
-                try {
-                    yield select(name).backend();
-                } catch (IllegalArgumentException notHere) {
-                    System.err.println("bedside: -Dbedside.backend=" + name + ": " + notHere.getMessage() + "; running on cpu-vector");
-                    yield new CpuBackend();
-                }
-            }
-        };
+        try {
+            return select(name).backend();
+        } catch (IllegalArgumentException notHere) {
+            System.err.println("bedside: -Dbedside.backend=" + name + ": " + notHere.getMessage() + "; running on cpu-vector");
+            return new CpuBackend();
+        }
     }
 }

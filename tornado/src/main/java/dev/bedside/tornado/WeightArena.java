@@ -51,7 +51,8 @@ final class WeightArena implements AutoCloseable {
     private final FloatArray scales, values, codeBook;
     /** Input width → the widest output among the weights of that input width; and output width → widest input. */
     private final Map<Integer, Integer> widestOutByIn = new TreeMap<>(), widestInByOut = new TreeMap<>();
-    private final List<Placement> placements = new ArrayList<>();
+    /** The first weight packed: the one whose row the upload run reads. */
+    private Placement first;
     private int rowCapacity;
     private Graphs graphs;
 
@@ -150,7 +151,7 @@ final class WeightArena implements AutoCloseable {
             arena.widestOutByIn.merge(cols, rows, Math::max);
             arena.widestInByOut.merge(rows, cols, Math::max);
         }
-        arena.placements.addAll(placed);
+        arena.first = placed.getFirst();
         return placed;
     }
 
@@ -168,7 +169,6 @@ final class WeightArena implements AutoCloseable {
         Map<Integer, Product> decode = new TreeMap<>(), forward = new TreeMap<>(), backward = new TreeMap<>();
         List<DeviceGraph> all = new ArrayList<>();
         // The decode graph of the first weight's width uploads the weights and keeps them; every other graph reads them.
-        Placement first = placements.getFirst();
         DeviceGraph uploader = decodeGraph(decode, first.cols(), null);
         all.add(uploader);
         for (int width : widestOutByIn.keySet()) {
